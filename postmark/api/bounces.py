@@ -1,0 +1,109 @@
+"""Bounces: ``client.bounces`` (Postmark's Bounce API).
+
+https://postmarkapp.com/developer/api/bounce-api
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from postmark.api.base import Section
+from postmark.api.paging import iterate
+from postmark.exceptions import NotFoundError
+from postmark.protocol import path_segment
+
+
+def bounce_filters(
+    *,
+    type: str | None = None,
+    inactive: bool | None = None,
+    email_filter: str | None = None,
+    tag: str | None = None,
+    message_id: str | None = None,
+    from_date: str | None = None,
+    to_date: str | None = None,
+    message_stream: str | None = None,
+) -> dict[str, Any]:
+    """The query parameters of ``GET /bounces`` from snake_case arguments."""
+    return {
+        "type": type,
+        "inactive": inactive,
+        "emailFilter": email_filter,
+        "tag": tag,
+        "messageID": message_id,
+        "fromdate": from_date,
+        "todate": to_date,
+        "messagestream": message_stream,
+    }
+
+
+class BouncesAPI(Section):
+    """Bounce records, their dumps, reactivation and delivery statistics."""
+
+    def delivery_stats(self) -> dict[str, Any]:
+        """Counts of inactive addresses and of bounces by type.
+
+        ``GET /deliverystats``
+        """
+        result: dict[str, Any] = self._call("GET", "/deliverystats")
+        return result
+
+    def list(self, count: int = 25, offset: int = 0, **filters: Any) -> dict[str, Any]:
+        """One page of bounces, newest first: ``{"TotalCount", "Bounces": [...]}``.
+
+        ``GET /bounces?count=&offset=`` plus ``type``, ``inactive``, ``emailFilter``,
+        ``tag``, ``messageID``, ``fromdate``, ``todate``, ``messagestream``.
+
+        Args:
+            count: page size, at most 500 (``count + offset`` at most 10,000).
+            filters: ``type``, ``inactive``, ``email_filter``, ``tag``,
+                ``message_id``, ``from_date``, ``to_date``, ``message_stream``.
+        """
+        params = {"count": count, "offset": offset, **bounce_filters(**filters)}
+        result: dict[str, Any] = self._call("GET", "/bounces", params=params)
+        return result
+
+    def iter(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Every bounce matching ``filters``, fetched 500 at a time (first 10,000)."""
+        return iterate(lambda count, offset: self.list(count, offset, **filters), "Bounces")
+
+    def get(self, bounce_id: int | str) -> dict[str, Any]:
+        """One bounce, with its ``Content``.
+
+        ``GET /bounces/{bounceid}``
+        """
+        result: dict[str, Any] = self._call("GET", f"/bounces/{path_segment(bounce_id)}")
+        return result
+
+    def dump(self, bounce_id: int | str) -> dict[str, Any]:
+        """The raw SMTP source of a bounce: ``{"Body": ...}`` (empty after 30 days).
+
+        ``GET /bounces/{bounceid}/dump``
+        """
+        result: dict[str, Any] = self._call("GET", f"/bounces/{path_segment(bounce_id)}/dump")
+        return result
+
+    def activate(self, bounce_id: int | str) -> dict[str, Any]:
+        """Reactivate the bounced address so it can be sent to again.
+
+        ``PUT /bounces/{bounceid}/activate``; answers ``{"Message", "Bounce"}``.
+        """
+        result: dict[str, Any] = self._call("PUT", f"/bounces/{path_segment(bounce_id)}/activate")
+        return result
+
+    def tags(self) -> Any:
+        """Tags used on the server's bounces (legacy endpoint).
+
+        ``GET /bounces/tags``. Postmark dropped this endpoint from its current
+        API; when it answers 404 the error says so.
+        """
+        try:
+            return self._call("GET", "/bounces/tags")
+        except NotFoundError as error:
+            error.message = error.parameter = (
+                "GET /bounces/tags answered 404: Postmark no longer serves this legacy "
+                "endpoint. Use client.bounces.list(tag=...) or the Messages API instead."
+            )
+            error.args = (error.message,)
+            raise

@@ -1,0 +1,551 @@
+"""The classic python-postmark API: ``PMMail``, ``PMBatchMail``, ``PMBounceManager``.
+
+Every keyword, property, setting and error message of python-postmark 0.7
+keeps its meaning; underneath, each class is a thin layer over
+:class:`postmark.ServerClient`, so they share its keep-alive connections,
+timeouts, retries and exceptions. The old bugs are gone: batches send every
+message, HTTP errors raise, the bounce API uses HTTPS.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from postmark import config
+from postmark.batching import BatchResult, SendOutcome, failed_outcome
+from postmark.client import ServerClient
+from postmark.exceptions import (  # noqa: F401  (legacy names importable from postmark.core)
+    InvalidMessageError,
+    MissingValueError,
+    PMMailInactiveRecipientException,
+    PMMailMissingValueException,
+    PMMailSendException,
+    PMMailServerErrorException,
+    PMMailUnauthorizedException,
+    PMMailUnprocessableEntityException,
+    PMMailURLException,
+    PostmarkError,
+)
+from postmark.payloads import build_message
+from postmark.protocol import _json_default
+
+logger = logging.getLogger("postmark")
+
+__POSTMARK_URL__ = "https://api.postmarkapp.com/"
+
+
+class PMJSONEncoder(json.JSONEncoder):
+    """JSON encoder that also handles Django lazy translation strings (legacy name)."""
+
+    def default(self, o: Any) -> Any:
+        return _json_default(o)
+
+
+# --------------------------------------------------------------------------
+# One shared client per token: connections are reused across messages.
+
+_clients: dict[tuple[str, str | None], ServerClient] = {}
+_clients_lock = threading.Lock()
+_MAX_CLIENTS = 16
+
+
+def shared_client(api_key: str) -> ServerClient:
+    """The process-wide :class:`ServerClient` for ``api_key`` and the current base URL."""
+    key = (api_key, config.lookup("POSTMARK_API_URL"))
+    client = _clients.get(key)
+    if client is not None:
+        return client
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            if len(_clients) >= _MAX_CLIENTS:
+                _clients.pop(next(iter(_clients)))
+            client = _clients[key] = ServerClient(api_key)
+    return client
+
+
+def _print_test_json(payload: Any) -> None:
+    # Test mode shows the JSON instead of sending it, exactly as 0.x printed it.
+    print("JSON message is:\n" + json.dumps(payload, cls=PMJSONEncoder))
+
+
+# --------------------------------------------------------------------------
+# Fields
+
+
+class _Field:
+    """A legacy property: get, set (optionally checked) and delete back to the default.
+
+    ``setting`` names a configuration value used while the field is unset
+    (how PMMail has always picked up ``POSTMARK_API_KEY`` and friends).
+    """
+
+    def __init__(
+        self,
+        doc: str,
+        default: Callable[[], Any] = lambda: None,
+        check: Callable[[Any], Any] | None = None,
+        setting: Callable[[], Any] | None = None,
+    ) -> None:
+        self.__doc__ = doc
+        self.default = default
+        self.check = check
+        self.setting = setting
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attr = "_" + name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.attr] if self.attr in obj.__dict__ else self.default()
+        if not value and self.setting is not None:
+            return self.setting() or value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.attr] = self.check(value) if self.check else value
+
+    def __delete__(self, obj: Any) -> None:
+        obj.__dict__[self.attr] = self.default()
+
+    def explicit(self, obj: Any) -> Any:
+        """The value set on ``obj`` itself, ignoring settings."""
+        return obj.__dict__.get(self.attr)
+
+
+def _check_headers(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError("Custom headers must be a dictionary of key-value pairs")
+    return value
+
+
+def _check_metadata(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError("Metadata must be a dictionary of key-value pairs")
+    for key, item in value.items():
+        if not isinstance(key, (str, int)) or not isinstance(item, (str, int)):
+            raise TypeError("Metadata keys and values can only be strings or integers")
+    return value
+
+
+def _check_attachments(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TypeError("Attachments must be a list")
+    return value
+
+
+def _server_token() -> Any:
+    return config.lookup("POSTMARK_SERVER_TOKEN")
+
+
+# --------------------------------------------------------------------------
+# PMMail
+
+
+class PMMail:
+    """One email, sent with ``send()``.
+
+    Keyword arguments: ``api_key``, ``sender``, ``reply_to``, ``to`` (or legacy
+    ``recipient``), ``cc``, ``bcc`` (strings, comma-separated, or lists),
+    ``subject``, ``tag``, ``html_body``, ``text_body``, ``track_opens``,
+    ``track_links``, ``custom_headers`` (dict), ``attachments`` (list),
+    ``metadata`` (dict), ``template_id``, ``template_alias``,
+    ``template_model``, ``inline_css``, ``message_stream``.
+
+    ``api_key``, ``sender`` and ``track_opens`` fall back to the settings
+    ``POSTMARK_SERVER_TOKEN``/``POSTMARK_API_KEY``, ``POSTMARK_SENDER`` and
+    ``POSTMARK_TRACK_OPENS`` (Django settings or environment variables).
+    """
+
+    api_key = _Field("The server API token.", setting=_server_token)
+    sender = _Field(
+        'The From address, "name@example.com" or "Name <name@example.com>".',
+        setting=lambda: config.lookup("POSTMARK_SENDER"),
+    )
+    reply_to = _Field("The Reply-To address(es).")
+    to = _Field("The recipients: a comma-separated string or a list.")
+    cc = _Field("The Cc recipients: a comma-separated string or a list.")
+    bcc = _Field("The Bcc recipients: a comma-separated string or a list.")
+    subject = _Field("The subject line.")
+    tag = _Field("One tag, to group messages in Postmark's statistics.")
+    html_body = _Field("The HTML body.")
+    text_body = _Field("The plain-text body.")
+    track_opens = _Field(
+        "Track opens (needs an HTML body).",
+        default=lambda: False,
+        setting=lambda: config.lookup_bool("POSTMARK_TRACK_OPENS"),
+    )
+    track_links = _Field('Link tracking: "None", "HtmlAndText", "HtmlOnly" or "TextOnly".')
+    custom_headers = _Field("Extra headers, as a dict.", default=dict, check=_check_headers)
+    attachments = _Field("Attachments, as a list.", default=list, check=_check_attachments)
+    metadata = _Field(
+        "Metadata key/values returned in webhooks.", default=dict, check=_check_metadata
+    )
+    template_id = _Field("The id of a Postmark template.")
+    template_alias = _Field("The alias of a Postmark template.")
+    template_model = _Field("The values that fill the template.")
+    inline_css = _Field("Inline the template's <style> blocks (Postmark's default: true).")
+    message_stream = _Field('The message stream; Postmark\'s default is "outbound".')
+    message_id = _Field("The MessageID Postmark assigned, set by send().")
+    recipient = to  # legacy alias
+
+    _KEYWORDS = frozenset(
+        {
+            "api_key",
+            "sender",
+            "reply_to",
+            "to",
+            "recipient",
+            "cc",
+            "bcc",
+            "subject",
+            "tag",
+            "html_body",
+            "text_body",
+            "track_opens",
+            "track_links",
+            "custom_headers",
+            "attachments",
+            "metadata",
+            "template_id",
+            "template_alias",
+            "template_model",
+            "inline_css",
+            "message_stream",
+        }
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        unknown = sorted(set(kwargs) - self._KEYWORDS)
+        if unknown:
+            # 0.x ignored unknown keywords silently; a typo then lost data.
+            warnings.warn(
+                f"PMMail ignores unknown keyword(s) {', '.join(unknown)}; "
+                f"known ones: {', '.join(sorted(self._KEYWORDS))}.",
+                stacklevel=2,
+            )
+        for key, value in kwargs.items():
+            if key in self._KEYWORDS:
+                setattr(self, key, value)
+        self.inactive_recipients: list[str] = []
+        self.outcome: SendOutcome | None = None
+
+    def __repr__(self) -> str:
+        return f"<PMMail to={self.to!r} subject={self.subject!r}>"
+
+    @property
+    def messages(self) -> list[PMMail]:
+        """``[self]``, so one message and a batch can be handled alike (legacy)."""
+        return [self]
+
+    def _check_values(self, require_api_key: bool = True) -> None:
+        """Raise :class:`MissingValueError` with python-postmark's message for the first gap."""
+        problem = self._missing_value(require_api_key)
+        if problem:
+            raise MissingValueError(problem)
+        if self.track_opens and not self.html_body:
+            logger.warning(
+                ".track_opens set to True with no .html_body set. "
+                "Tracking opens will not work; message will still send."
+            )
+
+    def _missing_value(self, require_api_key: bool) -> str | None:
+        templated = self.template_id or self.template_alias
+        rules = (
+            (
+                require_api_key and not self.api_key,
+                "Cannot send an e-mail without a Postmark API Key",
+            ),
+            (not self.sender, "Cannot send an e-mail without a sender (.sender field)"),
+            (
+                not self.to and not self.bcc,
+                "Cannot send an e-mail without at least one recipient (.to field or .bcc field)",
+            ),
+            (
+                self.template_id and not self.template_model,
+                "Cannot send a template e-mail without a both template_id and template_model set",
+            ),
+            (
+                self.template_alias and not self.template_model,
+                "Cannot send a template e-mail without both a template_alias and "
+                "template_model set",
+            ),
+            (
+                self.template_model and not templated,
+                "Cannot send a template e-mail without either a template_id or template_alias set",
+            ),
+            (
+                not templated and not self.template_model and not self.subject,
+                "Cannot send an e-mail without a subject",
+            ),
+            (
+                not self.html_body and not self.text_body and not templated,
+                "Cannot send an e-mail without either an HTML or text version of your e-mail body",
+            ),
+        )
+        return next((message for failed, message in rules if failed), None)
+
+    def to_json_message(self) -> dict[str, Any]:
+        """The message in Postmark's JSON form (what ``send()`` posts)."""
+        return build_message(
+            sender=self.sender,
+            to=self.to,
+            cc=self.cc,
+            bcc=self.bcc,
+            subject=self.subject,
+            reply_to=self.reply_to,
+            tag=self.tag,
+            html_body=self.html_body,
+            text_body=self.text_body,
+            template_id=self.template_id,
+            template_alias=self.template_alias,
+            template_model=self.template_model,
+            inline_css=self.inline_css,
+            track_opens=True if self.track_opens else None,
+            track_links=self.track_links,
+            headers=self.custom_headers,
+            metadata=self.metadata,
+            attachments=self.attachments,
+            message_stream=self.message_stream,
+        )
+
+    def to_postmark(self) -> dict[str, Any]:
+        """Checked payload for a batch: the batch supplies the token when the message has none."""
+        self._check_values(require_api_key=False)
+        return self.to_json_message()
+
+    def send(self, test: bool | None = None, return_json: bool | None = None) -> Any:
+        """Send the message.
+
+        ``POST /email`` (``POST /email/withTemplate`` with a template).
+
+        Args:
+            test: print the JSON instead of sending (default ``POSTMARK_TEST_MODE``).
+            return_json: return Postmark's answer instead of ``True``
+                (default ``POSTMARK_RETURN_JSON``).
+
+        Returns:
+            ``True`` (or Postmark's answer dict); ``None`` in test mode.
+            ``.message_id`` is set on success.
+
+        Raises:
+            PMMailMissingValueException: a required field is missing (nothing sent).
+            PMMailUnauthorizedException, PMMailUnprocessableEntityException,
+            PMMailInactiveRecipientException, PMMailServerErrorException,
+            PMMailURLException: as their names say; all are PostmarkError.
+        """
+        self._check_values()
+        payload = self.to_json_message()
+        if config.lookup_bool("POSTMARK_TEST_MODE", test):
+            _print_test_json(payload)
+            return None
+        response = shared_client(self.api_key).email.send(payload)
+        self.message_id = response.message_id
+        self.inactive_recipients = response.inactive_recipients
+        if config.lookup_bool("POSTMARK_RETURN_JSON", return_json):
+            return response
+        return True
+
+
+# --------------------------------------------------------------------------
+# PMBatchMail
+
+
+class PMBatchMail:
+    """Many PMMail messages sent through Postmark's batch endpoints.
+
+    ``PMBatchMail(messages=[...], api_key=...)``; the batch's ``api_key`` is
+    used for every message that has no key of its own. ``send()`` sends all
+    of them, 500 per request, and raises after the last request if any
+    failed; ``outcomes`` then says what happened to each.
+    """
+
+    MAX_MESSAGES = 500
+
+    api_key = _Field("The server API token for messages without their own.", setting=_server_token)
+    messages = _Field("The PMMail objects to send.", default=list)
+
+    def __init__(self, **kwargs: Any) -> None:
+        unknown = sorted(set(kwargs) - {"api_key", "messages"})
+        if unknown:
+            warnings.warn(
+                f"PMBatchMail ignores unknown keyword(s) {', '.join(unknown)}.", stacklevel=2
+            )
+        self.api_key = kwargs.get("api_key")
+        self.messages = kwargs.get("messages") if kwargs.get("messages") is not None else []
+        self.outcomes: BatchResult | None = None
+
+    def __repr__(self) -> str:
+        return f"<PMBatchMail {len(self.messages)} messages>"
+
+    @property
+    def template(self) -> bool:
+        """Whether any message uses a template (legacy flag)."""
+        return any(m.template_id or m.template_alias for m in self.messages)
+
+    def add_message(self, message: PMMail) -> None:
+        self.messages.append(message)
+
+    def remove_message(self, message: PMMail) -> None:
+        if message in self.messages:
+            self.messages.remove(message)
+
+    def _token_for(self, message: PMMail) -> str | None:
+        own: str | None = PMMail.api_key.explicit(message)
+        return own or self.api_key
+
+    def send(self, test: bool | None = None, return_json: bool | None = None) -> Any:
+        """Send every message; raise after all requests if any message failed.
+
+        ``POST /email/batch`` and ``POST /email/batchWithTemplates``, 500
+        messages (and at most 50 MB) per request.
+
+        Returns:
+            ``True``, or with ``return_json`` a list of Postmark's per-message
+            answers in input order.
+
+        Raises:
+            PMMailInactiveRecipientException: the failures are inactive recipients.
+            PostmarkError: otherwise the class of the first failure; ``.outcomes``
+                lists every message's outcome.
+        """
+        if config.lookup_bool("POSTMARK_TEST_MODE", test):
+            self._print_test_json()
+            return True
+        outcomes = self._send_by_token()
+        self.outcomes = BatchResult([outcomes[i] for i in range(len(self.messages))])
+        for message, outcome in zip(self.messages, self.outcomes, strict=True):
+            message.outcome = outcome
+            message.message_id = outcome.message_id
+        self.outcomes.raise_for_failures()
+        if config.lookup_bool("POSTMARK_RETURN_JSON", return_json):
+            return [outcome.as_dict() for outcome in self.outcomes]
+        return True
+
+    def _send_by_token(self) -> dict[int, SendOutcome]:
+        """Send each group of messages that share a token; outcomes by input index."""
+        outcomes: dict[int, SendOutcome] = {}
+        groups: dict[str, list[int]] = {}
+        for index, message in enumerate(self.messages):
+            token = self._token_for(message)
+            if token:
+                groups.setdefault(token, []).append(index)
+            else:
+                outcomes[index] = failed_outcome(
+                    index, MissingValueError("Cannot send an e-mail without a Postmark API Key")
+                )
+        for token, indexes in groups.items():
+            result = shared_client(token).email.send_batch(self.messages[i] for i in indexes)
+            for index, outcome in zip(indexes, result, strict=True):
+                outcome.index = index
+                outcomes[index] = outcome
+        return outcomes
+
+    def _print_test_json(self) -> None:
+        for start in range(0, len(self.messages), self.MAX_MESSAGES):
+            chunk = self.messages[start : start + self.MAX_MESSAGES]
+            _print_test_json([m.to_postmark() for m in chunk])
+
+
+# --------------------------------------------------------------------------
+# PMBounceManager
+
+
+class PMBounceManager:
+    """Read and reactivate bounces (legacy API over ``client.bounces``)."""
+
+    api_key = _Field("The server API token.", setting=_server_token)
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.api_key = kwargs.get("api_key")
+
+    def __repr__(self) -> str:
+        return "<PMBounceManager>"
+
+    def _check_values(self) -> None:
+        if not self.api_key:
+            raise MissingValueError("Cannot check bounces without a Postmark Server API Key")
+
+    @property
+    def _bounces(self) -> Any:
+        self._check_values()
+        return shared_client(self.api_key).bounces
+
+    def delivery_stats(self) -> dict[str, Any]:
+        """``GET /deliverystats``: inactive addresses and bounce counts by type."""
+        result: dict[str, Any] = self._bounces.delivery_stats()
+        return result
+
+    def get_all(
+        self,
+        inactive: bool | str = "",
+        email_filter: str = "",
+        tag: str = "",
+        count: int = 25,
+        offset: int = 0,
+        **filters: Any,
+    ) -> dict[str, Any]:
+        """``GET /bounces``: one page of bounces.
+
+        The old positional arguments are kept; Postmark's other filters are
+        keywords: ``type``, ``message_id``, ``from_date``, ``to_date``,
+        ``message_stream``. Empty values are left out of the query.
+        """
+        flag = inactive
+        if isinstance(inactive, str):
+            flag = {"true": True, "false": False}.get(inactive.strip().lower())
+        result: dict[str, Any] = self._bounces.list(
+            count,
+            offset,
+            inactive=flag,
+            email_filter=email_filter or None,
+            tag=tag or None,
+            **filters,
+        )
+        return result
+
+    def get_single(self, bounce_id: int | str) -> dict[str, Any]:
+        """``GET /bounces/{id}``: one bounce."""
+        result: dict[str, Any] = self._bounces.get(bounce_id)
+        return result
+
+    def get_dump(self, bounce_id: int | str) -> dict[str, Any]:
+        """``GET /bounces/{id}/dump``: ``{"Body": raw SMTP source}``."""
+        result: dict[str, Any] = self._bounces.dump(bounce_id)
+        return result
+
+    def activate(self, bounce_id: int | str) -> dict[str, Any]:
+        """``PUT /bounces/{id}/activate`` (over HTTPS): reactivate the address."""
+        result: dict[str, Any] = self._bounces.activate(bounce_id)
+        return result
+
+    def get_tags(self) -> Any:
+        """``GET /bounces/tags`` (legacy; Postmark may answer 404, which raises)."""
+        return self._bounces.tags()
+
+
+__all__ = [
+    "PMBatchMail",
+    "PMBounceManager",
+    "PMJSONEncoder",
+    "PMMail",
+    "PMMailInactiveRecipientException",
+    "PMMailMissingValueException",
+    "PMMailSendException",
+    "PMMailServerErrorException",
+    "PMMailURLException",
+    "PMMailUnauthorizedException",
+    "PMMailUnprocessableEntityException",
+]

@@ -1,0 +1,310 @@
+"""How one Postmark API call is described, encoded, retried and decoded.
+
+Nothing here touches the network. The synchronous transport (``requests``)
+and the Tornado executor (``AsyncHTTPClient``) both build a :class:`Call`,
+ask :class:`RetryPolicy` whether to try again, and turn the answer into a
+result or an exception with :func:`decode_response`, so the two never drift
+apart.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from postmark._version import __version__
+from postmark.exceptions import (
+    APIError,
+    InactiveRecipientError,
+    NotFoundError,
+    PayloadTooLargeError,
+    RateLimitError,
+    ServerError,
+    UnauthorizedError,
+    UnprocessableEntityError,
+)
+
+DEFAULT_BASE_URL = "https://api.postmarkapp.com"
+SERVER_TOKEN_HEADER = "X-Postmark-Server-Token"  # noqa: S105 (a header name)
+ACCOUNT_TOKEN_HEADER = "X-Postmark-Account-Token"  # noqa: S105
+#: Header names whose values are secrets: never logged, never shown in a repr.
+SECRET_HEADERS = frozenset(h.lower() for h in (SERVER_TOKEN_HEADER, ACCOUNT_TOKEN_HEADER))
+
+#: Methods that may be replayed after the request possibly reached Postmark.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+def user_agent() -> str:
+    """``python-postmark/1.0 (Python 3.12.1; Django 5.2)``; Django only when in use."""
+    parts = [f"Python {platform.python_version()}"]
+    django = sys.modules.get("django")
+    if django is not None and hasattr(django, "get_version"):
+        parts.append(f"Django {django.get_version()}")
+    return f"python-postmark/{__version__} ({'; '.join(parts)})"
+
+
+# --------------------------------------------------------------------------
+# Encoding
+
+
+def _json_default(value: Any) -> Any:
+    """Serialise what ``json`` does not know: Django lazy strings, sets, tuples."""
+    promise = _django_promise_type()
+    if promise is not None and isinstance(value, promise):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    raise TypeError(
+        f"Object of type {type(value).__name__} is not JSON serialisable; "
+        "convert it to str, int, float, bool, list or dict before sending."
+    )
+
+
+def _django_promise_type() -> type | None:
+    # Looked up only when an unknown object appears, and only if Django is
+    # already imported: plain scripts never pay for it.
+    functional = sys.modules.get("django.utils.functional")
+    return getattr(functional, "Promise", None)
+
+
+def encode_json(payload: Any) -> bytes:
+    """Compact UTF-8 JSON, the way every request body is sent."""
+    return json.dumps(
+        payload, default=_json_default, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def build_url(base_url: str, path: str, params: Mapping[str, Any] | None = None) -> str:
+    """Join base URL and path and URL-encode the query (``None`` values are left out)."""
+    url = base_url.rstrip("/") + "/" + path.lstrip("/")
+    if params:
+        query = urlencode(
+            [(k, _query_value(v)) for k, v in params.items() if v is not None],
+            quote_via=quote,
+        )
+        if query:
+            url = f"{url}?{query}"
+    return url
+
+
+def path_segment(value: Any) -> str:
+    """One URL-encoded path segment (an id, alias or stream name from the caller)."""
+    return quote(str(value), safe="")
+
+
+# --------------------------------------------------------------------------
+# The call
+
+
+@dataclass(frozen=True, repr=False)
+class Call:
+    """Everything needed to put one request on the wire, for any HTTP client."""
+
+    method: str
+    path: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes | None = None
+
+    @property
+    def idempotent(self) -> bool:
+        return self.method in IDEMPOTENT_METHODS
+
+    @property
+    def label(self) -> str:
+        """``POST /email``: what logs and error messages show (never the query or token)."""
+        return f"{self.method} /{self.path.lstrip('/').split('?', 1)[0]}"
+
+    def __repr__(self) -> str:
+        return f"<Call {self.label}>"
+
+
+def build_call(
+    method: str,
+    path: str,
+    *,
+    base_url: str,
+    headers: Mapping[str, str],
+    params: Mapping[str, Any] | None = None,
+    json_body: Any = None,
+    body: bytes | None = None,
+) -> Call:
+    """Describe a call; ``json_body`` is encoded here unless ``body`` is already bytes."""
+    method = method.upper()
+    if body is None and json_body is not None:
+        body = encode_json(json_body)
+    return Call(method, path, build_url(base_url, path, params), headers, body)
+
+
+# --------------------------------------------------------------------------
+# Decoding
+
+
+def _error_class(status: int, error_code: int | None) -> type[APIError]:
+    if error_code == 406:
+        return InactiveRecipientError
+    if status == 401 or error_code == 10:
+        return UnauthorizedError
+    if status == 404:
+        return NotFoundError
+    if status == 413:
+        return PayloadTooLargeError
+    if status == 422:
+        return UnprocessableEntityError
+    if status == 429:
+        return RateLimitError
+    if status >= 500:
+        return ServerError
+    return APIError
+
+
+def _parse_body(body: bytes) -> tuple[Any, bool]:
+    """(parsed JSON, True) or (None, False) for empty, truncated or non-JSON bodies."""
+    if not body:
+        return None, False
+    try:
+        return json.loads(body), True
+    except ValueError:
+        return None, False
+
+
+def _snippet(body: bytes, limit: int = 200) -> str:
+    text = body[:limit].decode("utf-8", "replace").strip()
+    return text + ("..." if len(body) > limit else "")
+
+
+def decode_response(
+    call: Call,
+    status: int,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    policy: RetryPolicy | None = None,
+) -> Any:
+    """Postmark's JSON for a 200, or the matching :class:`APIError` raised.
+
+    The error's ``retryable`` says whether ``policy`` would try the call again.
+    """
+    data, ok = _parse_body(body)
+    if status == 200:
+        if not ok:
+            raise APIError(
+                f"{call.label}: Postmark answered HTTP 200 but the body is not JSON "
+                f"({_snippet(body) or 'empty'!r}). " + _after_send_hint(call),
+                http_status=status,
+            )
+        return data
+    error_code = data.get("ErrorCode") if ok and isinstance(data, dict) else None
+    api_message = data.get("Message") if ok and isinstance(data, dict) else None
+    if not isinstance(error_code, int):
+        error_code = None
+    cls = _error_class(status, error_code)
+    raise cls(
+        _error_text(call, status, error_code, api_message, body if not ok else b""),
+        http_status=status,
+        error_code=error_code,
+        api_message=api_message if isinstance(api_message, str) else None,
+        response=data if ok else _snippet(body),
+        retryable=(policy or DEFAULT_RETRY_POLICY).retry_status(call, status),
+        retry_after=retry_after_seconds(headers or {}),
+    )
+
+
+_STATUS_ADVICE = {
+    401: "Check the token: a server token goes in X-Postmark-Server-Token, "
+    "an account token in X-Postmark-Account-Token.",
+    404: "The resource or endpoint does not exist (check the id, or the base URL).",
+    413: "The request is too large: 10 MB per message, 50 MB per batch, "
+    "including base64-encoded attachments.",
+    415: "Postmark needs 'Accept: application/json' and 'Content-Type: application/json'.",
+    429: "Postmark's rate limit was hit; slow down or lower the concurrency.",
+    503: "Postmark is offline for maintenance; try again later.",
+}
+
+
+def _error_text(
+    call: Call, status: int, error_code: int | None, api_message: Any, raw: bytes
+) -> str:
+    text = f"{call.label} failed with HTTP {status}"
+    if error_code is not None:
+        text += f", ErrorCode {error_code}"
+    if isinstance(api_message, str) and api_message:
+        text += f": {api_message}"
+    elif raw:
+        text += f": {_snippet(raw)!r}"
+    advice = _STATUS_ADVICE.get(status)
+    if advice is None and status >= 500:
+        advice = "Postmark had an internal error. " + _after_send_hint(call)
+    return f"{text}. {advice}" if advice else text
+
+
+def _after_send_hint(call: Call) -> str:
+    if call.idempotent:
+        return "It is safe to repeat this request."
+    return (
+        "The request may have been processed, so it was not repeated: "
+        "check Postmark's activity log before sending again."
+    )
+
+
+# --------------------------------------------------------------------------
+# Retrying
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When and how long to wait before trying a call again.
+
+    A POST is replayed only when Postmark provably took nothing: the
+    connection failed before the request was written, or Postmark answered
+    429 (rate limit) or 503 (maintenance). Read timeouts, dropped connections
+    and 5xx answers are retried only for GET, PUT and DELETE.
+    """
+
+    retries: int = 3
+    backoff: float = 0.5
+    max_backoff: float = 8.0
+    deadline: float = 60.0
+    retry_statuses_any_method: frozenset[int] = field(default=frozenset({429, 503}))
+    retry_statuses_idempotent: frozenset[int] = field(default=frozenset({500, 502, 504}))
+
+    def retry_status(self, call: Call, status: int) -> bool:
+        if status in self.retry_statuses_any_method:
+            return True
+        return call.idempotent and status in self.retry_statuses_idempotent
+
+    def retry_failure(self, call: Call, *, nothing_sent: bool) -> bool:
+        """A transport failure: safe to retry if nothing was sent or the call is idempotent."""
+        return nothing_sent or call.idempotent
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before attempt ``attempt + 1`` (exponential, jittered, capped)."""
+        if retry_after is not None and retry_after >= 0:
+            return min(retry_after, self.max_backoff)
+        ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
+        return random.uniform(ceiling / 2, ceiling)
+
+
+DEFAULT_RETRY_POLICY = RetryPolicy()
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """The ``Retry-After`` header in seconds, when Postmark sends a numeric one."""
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None

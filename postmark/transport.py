@@ -1,0 +1,322 @@
+"""The only module that talks to the network (through ``requests``).
+
+One :class:`Transport` per client: a keep-alive ``requests.Session``, the
+token header, timeouts, the retry policy and the mapping of every answer to
+a result or a typed exception (:mod:`postmark.protocol`).
+
+Speed: ``requests.Session.request`` re-reads the environment (proxies,
+netrc, CA bundle), merges settings and runs hooks on every call. A client
+talks to one host with fixed settings, so that work is done once in
+``__init__`` and each call goes straight to the connection pool's adapter.
+Proxies and CA settings from the environment are still honoured.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+import urllib3.exceptions
+from requests.structures import CaseInsensitiveDict
+
+from postmark import config
+from postmark.exceptions import (
+    ConfigurationError,
+    PostmarkError,
+    RequestTimeoutError,
+    TLSError,
+    TransportError,
+)
+from postmark.protocol import (
+    DEFAULT_BASE_URL,
+    Call,
+    RetryPolicy,
+    build_call,
+    decode_response,
+    user_agent,
+)
+
+logger = logging.getLogger("postmark")
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
+
+Timeout = float | tuple[float, float]
+
+
+def resolve_base_url(base_url: str | None) -> str:
+    """Argument > ``POSTMARK_API_URL`` > https://api.postmarkapp.com, without trailing slash."""
+    url = str(config.lookup("POSTMARK_API_URL", base_url, DEFAULT_BASE_URL)).strip()
+    if not url.startswith(("https://", "http://")):
+        raise ConfigurationError(
+            f"POSTMARK_API_URL / base_url must start with https:// (got {url!r})."
+        )
+    return url.rstrip("/")
+
+
+def resolve_timeout(timeout: Timeout | None) -> tuple[float, float]:
+    """(connect, read) seconds from an argument or ``POSTMARK_TIMEOUT``."""
+    if timeout is None:
+        setting = config.lookup("POSTMARK_TIMEOUT")
+        if setting is None:
+            return DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
+        timeout = config.parse_float(setting, name="POSTMARK_TIMEOUT")
+    if isinstance(timeout, tuple):
+        connect, read = timeout
+        return (
+            config.parse_float(connect, name="connect timeout"),
+            config.parse_float(read, name="read timeout"),
+        )
+    seconds = config.parse_float(timeout, name="timeout")
+    return min(seconds, DEFAULT_CONNECT_TIMEOUT), seconds
+
+
+def _ca_bundle(ca_bundle: str | None, session: requests.Session) -> str | bool:
+    """What to verify TLS against; never ``False``.
+
+    ``requests`` lets ``REQUESTS_CA_BUNDLE`` silently override a bundle set
+    on the session. Here an explicit ``ca_bundle`` argument (or a bundle
+    path set on a caller's session) wins, then the environment, then the
+    default certifi bundle.
+    """
+    if session.verify is False:
+        raise ConfigurationError(
+            "TLS verification cannot be turned off. To trust a private CA, pass "
+            "ca_bundle='/path/to/ca.pem' (or set REQUESTS_CA_BUNDLE)."
+        )
+    chosen = ca_bundle or (session.verify if isinstance(session.verify, str) else None)
+    if chosen is None and session.trust_env:
+        chosen = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if chosen is None:
+        return True
+    if not os.path.exists(chosen):
+        raise ConfigurationError(f"CA bundle {chosen!r} does not exist.")
+    return chosen
+
+
+def _nothing_sent(error: requests.RequestException) -> bool:
+    """True when the request provably never left this machine (safe to replay)."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if not isinstance(error, requests.ConnectionError):
+        return False
+    reason = error.args[0] if error.args else None
+    reason = getattr(reason, "reason", reason)  # unwrap urllib3's MaxRetryError
+    return isinstance(
+        reason,
+        urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError,
+    )
+
+
+def _describe_failure(call: Call, error: requests.RequestException) -> PostmarkError:
+    """The exception raised for a call that got no HTTP answer."""
+    sent = not _nothing_sent(error)
+    after = (
+        " The request may have reached Postmark, so it was not repeated: "
+        "check Postmark's activity log before sending again."
+        if sent and not call.idempotent
+        else ""
+    )
+    if isinstance(error, requests.exceptions.SSLError):
+        return TLSError(
+            f"{call.label}: TLS verification failed ({error.__class__.__name__}). "
+            "Check the system clock, the base URL, and ca_bundle / REQUESTS_CA_BUNDLE.",
+            inner_exception=error,
+        )
+    if isinstance(error, requests.Timeout):
+        stage = "connect" if isinstance(error, requests.ConnectTimeout) else "answer"
+        return RequestTimeoutError(
+            f"{call.label}: Postmark did not {stage} in time.{after}",
+            inner_exception=error,
+            may_have_been_sent=sent,
+            retryable=not sent or call.idempotent,
+        )
+    what = "could not connect" if not sent else "the connection broke before an answer"
+    return TransportError(
+        f"{call.label}: {what} ({_root_cause(error)}).{after}",
+        inner_exception=error,
+        may_have_been_sent=sent,
+        retryable=not sent or call.idempotent,
+    )
+
+
+def _root_cause(error: BaseException) -> str:
+    reason: Any = error.args[0] if error.args else error
+    reason = getattr(reason, "reason", reason)
+    return reason.__class__.__name__ if isinstance(reason, BaseException) else str(reason)
+
+
+class Transport:
+    """A keep-alive HTTP connection to Postmark for one token.
+
+    Args:
+        token: the server or account token (kept out of reprs, logs and errors).
+        token_header: ``X-Postmark-Server-Token`` or ``X-Postmark-Account-Token``.
+        base_url: default ``POSTMARK_API_URL`` or https://api.postmarkapp.com.
+        timeout: seconds, or ``(connect, read)``; default ``POSTMARK_TIMEOUT`` or (10, 60).
+        retries: extra attempts for a retryable failure (default 3, ``0`` disables).
+        deadline: overall seconds one call may take, retries and waits included.
+        ca_bundle: a CA bundle path to trust instead of certifi's.
+        session: a ``requests.Session`` to use (its adapters, proxies and headers).
+    """
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        token_header: str,
+        base_url: str | None = None,
+        timeout: Timeout | None = None,
+        retries: int | None = None,
+        deadline: float | None = None,
+        ca_bundle: str | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = resolve_base_url(base_url)
+        self.timeout = resolve_timeout(timeout)
+        policy = RetryPolicy()
+        self.retry_policy = RetryPolicy(
+            retries=policy.retries if retries is None else max(0, int(retries)),
+            deadline=policy.deadline if deadline is None else float(deadline),
+        )
+        self._own_session = session is None
+        self.session = session if session is not None else requests.Session()
+        self._verify = _ca_bundle(ca_bundle, self.session)
+        self._proxies = self._environment_proxies()
+        self._headers = self._base_headers(token, token_header)
+
+    def __repr__(self) -> str:
+        return f"<Transport {self.base_url}>"
+
+    # -- settings computed once ------------------------------------------------
+
+    def _environment_proxies(self) -> dict[str, str]:
+        proxies = dict(self.session.proxies)
+        if self.session.trust_env:
+            found = requests.utils.get_environ_proxies(self.base_url, no_proxy=None)
+            for scheme, url in found.items():
+                proxies.setdefault(scheme, url)
+        return proxies
+
+    def _base_headers(self, token: str, token_header: str) -> dict[str, str]:
+        headers = {k: v for k, v in self.session.headers.items() if isinstance(v, str)}
+        headers.update(
+            {
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+                "User-Agent": user_agent(),
+                token_header: token,
+            }
+        )
+        return headers
+
+    # -- calls -------------------------------------------------------------------
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        body: bytes | None = None,
+    ) -> Any:
+        """Send one API call and return Postmark's decoded JSON.
+
+        Raises:
+            APIError: Postmark answered with an error (a subclass per status/ErrorCode).
+            TransportError: no usable answer (connection, TLS, timeout).
+        """
+        call = build_call(
+            method,
+            path,
+            base_url=self.base_url,
+            headers=self._headers,
+            params=params,
+            json_body=json,
+            body=body,
+        )
+        return self.execute(call)
+
+    def execute(self, call: Call) -> Any:
+        """Run a prepared :class:`Call` with the retry policy; see :meth:`call`."""
+        policy = self.retry_policy
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            remaining = policy.deadline - (time.monotonic() - started)
+            try:
+                return self._attempt(call, attempt, remaining)
+            except PostmarkError as error:
+                wait = self._retry_wait(error, attempt)
+                elapsed = time.monotonic() - started
+                if wait is None or elapsed + wait >= policy.deadline:
+                    raise
+                logger.debug("retrying %s in %.2fs after: %s", call.label, wait, error)
+                time.sleep(wait)
+
+    def _retry_wait(self, error: PostmarkError, attempt: int) -> float | None:
+        if not error.retryable or attempt > self.retry_policy.retries:
+            return None
+        return self.retry_policy.delay(attempt, error.retry_after)
+
+    def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
+        connect, read = self.timeout
+        timeout = (min(connect, max(remaining, 0.001)), min(read, max(remaining, 0.001)))
+        request = self._prepare(call)
+        adapter = self.session.get_adapter(call.url)
+        started = time.monotonic()
+        try:
+            response = adapter.send(
+                request,
+                timeout=timeout,
+                verify=self._verify,
+                proxies=self._proxies,
+                cert=self.session.cert,
+            )
+            body = response.content
+        except requests.RequestException as error:
+            failure = _describe_failure(call, error)
+            self._log(call, "failed", started, attempt)
+            raise failure from error
+        self._log(call, response.status_code, started, attempt)
+        return decode_response(
+            call, response.status_code, body, response.headers, self.retry_policy
+        )
+
+    def _prepare(self, call: Call) -> requests.PreparedRequest:
+        request = requests.PreparedRequest()
+        request.method = call.method
+        request.url = call.url
+        headers = CaseInsensitiveDict(call.headers)
+        if call.body is not None:
+            headers["Content-Length"] = str(len(call.body))
+        elif call.method in ("POST", "PUT", "PATCH"):
+            headers["Content-Length"] = "0"
+        request.headers = headers
+        request.body = call.body
+        return request
+
+    @staticmethod
+    def _log(call: Call, status: int | str, started: float, attempt: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            ms = (time.monotonic() - started) * 1000
+            logger.debug("%s -> %s in %.1f ms (attempt %d)", call.label, status, ms, attempt)
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close pooled connections (only when the session is our own)."""
+        if self._own_session:
+            self.session.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
