@@ -503,7 +503,7 @@ class PMBounceManager:
         keywords: ``type``, ``message_id``, ``from_date``, ``to_date``,
         ``message_stream``. Empty values are left out of the query.
         """
-        flag = inactive
+        flag: bool | str | None = inactive
         if isinstance(inactive, str):
             flag = {"true": True, "false": False}.get(inactive.strip().lower())
         result: dict[str, Any] = self._bounces.list(
