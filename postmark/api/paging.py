@@ -33,5 +33,5 @@ def iterate(
         yield from items
         offset += len(items)
         total = page.get("TotalCount")
-        if len(items) < count or (isinstance(total, int) and offset >= total):
+        if not items or (offset >= total if isinstance(total, int) else len(items) < count):
             return

@@ -1,0 +1,284 @@
+"""PMBatchMail and client.email.send_batch: every message sent, every outcome kept."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+import requests
+import responses
+
+import postmark
+from postmark import PMBatchMail, PMMail
+
+API = "https://api.postmarkapp.com"
+
+
+def message(i: int, **overrides: Any) -> PMMail:
+    fields: dict[str, Any] = {
+        "sender": "me@example.com",
+        "to": f"user{i}@example.com",
+        "subject": f"Message {i}",
+        "text_body": "Hi",
+    }
+    fields.update(overrides)
+    return PMMail(**fields)
+
+
+def entry_for(item: dict[str, Any]) -> dict[str, Any]:
+    """Postmark's answer for one message: an id derived from its recipient."""
+    if "fail" in item["To"]:
+        return {"ErrorCode": 300, "Message": f"Invalid 'To' address: '{item['To']}'."}
+    if "gone" in item["To"]:
+        return {
+            "ErrorCode": 406,
+            "Message": "You tried to send to a recipient that has been marked as inactive. "
+            f"Found inactive addresses: {item['To']}. Inactive recipients are ones that have "
+            "generated a hard bounce, a spam complaint, or a manual suppression. ",
+        }
+    return {
+        "ErrorCode": 0,
+        "Message": "OK",
+        "MessageID": "id-" + item["To"],
+        "To": item["To"],
+        "SubmittedAt": "2024-05-14T09:21:37.5512864-04:00",
+    }
+
+
+def batch_answer(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+    body = json.loads(request.body or b"[]")
+    items = body["Messages"] if isinstance(body, dict) else body
+    return 200, {}, json.dumps([entry_for(item) for item in items])
+
+
+def fake_batch_endpoints() -> None:
+    for path in ("/email/batch", "/email/batchWithTemplates"):
+        responses.add_callback(responses.POST, API + path, callback=batch_answer)
+
+
+def sizes() -> list[int]:
+    return [len(json.loads(call.request.body)) for call in responses.calls]
+
+
+@responses.activate
+def test_1201_messages_make_three_requests_and_every_id_lands_on_its_message() -> None:
+    fake_batch_endpoints()
+    messages = [message(i) for i in range(1201)]
+    assert PMBatchMail(messages=messages, api_key="token").send() is True
+    assert sizes() == [500, 500, 201]
+    sent = [item["To"] for call in responses.calls for item in json.loads(call.request.body)]
+    assert sent == [f"user{i}@example.com" for i in range(1201)]
+    for i, msg in enumerate(messages):
+        assert msg.message_id == f"id-user{i}@example.com"
+    assert all(c.request.headers["X-Postmark-Server-Token"] == "token" for c in responses.calls)
+
+
+@responses.activate
+def test_failure_in_chunk_one_still_sends_chunks_two_and_three_then_raises() -> None:
+    fake_batch_endpoints()
+    messages = [message(i) for i in range(1201)]
+    messages[7].to = "fail7@example.com"
+    batch = PMBatchMail(messages=messages, api_key="token")
+    with pytest.raises(postmark.PMMailUnprocessableEntityException) as caught:
+        batch.send()
+    assert sizes() == [500, 500, 201]
+    error = caught.value
+    assert isinstance(error, postmark.UnprocessableEntityError)
+    assert "1 of 1201 messages failed" in str(error)
+    assert error.outcomes is not None and len(error.outcomes) == 1201
+    failed = [o for o in error.outcomes if not o.ok]
+    assert [o.index for o in failed] == [7]
+    assert failed[0].error_code == 300
+    assert messages[7].message_id is None
+    assert messages[1200].message_id == "id-user1200@example.com"
+    assert batch.outcomes is not None and batch.outcomes[7].message.startswith("Invalid 'To'")
+
+
+@responses.activate
+def test_inactive_failures_raise_the_inactive_class_with_every_address() -> None:
+    fake_batch_endpoints()
+    messages = [message(0), message(1, to="gone1@example.com"), message(2)]
+    messages += [message(i) for i in range(3, 600)]
+    messages[550].to = "gone550@example.com"
+    with pytest.raises(postmark.PMMailInactiveRecipientException) as caught:
+        PMBatchMail(messages=messages, api_key="token").send()
+    assert caught.value.inactive_recipients == ["gone1@example.com", "gone550@example.com"]
+    assert messages[2].message_id == "id-user2@example.com"
+
+
+@responses.activate
+def test_return_json_gives_every_answer_in_input_order() -> None:
+    fake_batch_endpoints()
+    messages = [message(i) for i in range(3)]
+    answers = PMBatchMail(messages=messages, api_key="token").send(return_json=True)
+    assert [a["MessageID"] for a in answers] == [f"id-user{i}@example.com" for i in range(3)]
+
+
+@responses.activate
+def test_mixed_batch_routes_template_messages_to_their_endpoint() -> None:
+    fake_batch_endpoints()
+    plain = message(0)
+    templated = message(1, subject=None, text_body=None, template_alias="welcome",
+                        template_model={"name": "Ada"})
+    batch = PMBatchMail(messages=[templated, plain], api_key="token")
+    assert batch.template is True
+    assert batch.send() is True
+    by_path = {c.request.path_url: json.loads(c.request.body) for c in responses.calls}
+    assert by_path["/email/batch"] == [plain.to_json_message()]
+    assert by_path["/email/batchWithTemplates"] == {"Messages": [templated.to_json_message()]}
+    assert templated.message_id == "id-user1@example.com"
+    assert plain.message_id == "id-user0@example.com"
+
+
+@responses.activate
+def test_batch_key_is_used_only_for_messages_without_their_own() -> None:
+    fake_batch_endpoints()
+    own = message(0, api_key="own-token")
+    shared = message(1)
+    PMBatchMail(messages=[own, shared], api_key="batch-token").send()
+    tokens = {
+        c.request.headers["X-Postmark-Server-Token"]: [
+            m["To"] for m in json.loads(c.request.body)
+        ]
+        for c in responses.calls
+    }
+    assert tokens == {"own-token": ["user0@example.com"], "batch-token": ["user1@example.com"]}
+
+
+@responses.activate
+def test_one_invalid_message_does_not_sink_the_batch() -> None:
+    fake_batch_endpoints()
+    good = message(0)
+    bad = message(1, subject=None)
+    also_good = message(2)
+    with pytest.raises(postmark.PMMailMissingValueException) as caught:
+        PMBatchMail(messages=[good, bad, also_good], api_key="token").send()
+    assert sizes() == [2]
+    assert good.message_id and also_good.message_id
+    assert bad.outcome is not None
+    assert bad.outcome.message == "Cannot send an e-mail without a subject"
+    assert caught.value.outcomes is not None
+    assert [o.ok for o in caught.value.outcomes] == [True, False, True]
+
+
+@responses.activate
+def test_batch_without_any_token_fails_every_message_locally() -> None:
+    with pytest.raises(postmark.PMMailMissingValueException):
+        PMBatchMail(messages=[message(0)]).send()
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_batch_splits_at_50_megabytes() -> None:
+    fake_batch_endpoints()
+    blob = base64.b64encode(b"\0" * (7 * 1024 * 1024)).decode()  # ~9.3 MB encoded
+    messages = [
+        message(i, attachments=[("f.bin", blob, "application/octet-stream")]) for i in range(7)
+    ]
+    PMBatchMail(messages=messages, api_key="token").send()
+    assert sizes() == [5, 2]
+    assert all(len(c.request.body) <= 50 * 1024 * 1024 for c in responses.calls)
+    assert all(m.message_id for m in messages)
+
+
+@responses.activate
+def test_odd_answers_are_failures_not_crashes() -> None:
+    responses.post(
+        f"{API}/email/batch",
+        json=[
+            {"ErrorCode": 0, "Message": "OK", "MessageID": "id-0"},
+            {"ErrorCode": 0, "Message": "OK"},  # accepted without an id
+        ],  # and no entry at all for the third message
+    )
+    messages = [message(i) for i in range(3)]
+    with pytest.raises(postmark.PostmarkError) as caught:
+        PMBatchMail(messages=messages, api_key="token").send()
+    outcomes = caught.value.outcomes
+    assert outcomes is not None
+    assert [o.ok for o in outcomes] == [True, False, False]
+    assert outcomes[1].error is not None and outcomes[1].error.may_have_been_sent
+    assert "no entry" in str(outcomes[2].error)
+    assert caught.value.may_have_been_sent
+
+
+@responses.activate
+def test_200_that_is_not_a_list_fails_every_message_of_that_request() -> None:
+    responses.post(f"{API}/email/batch", json={"ErrorCode": 0, "Message": "OK"})
+    with pytest.raises(postmark.APIError) as caught:
+        PMBatchMail(messages=[message(0), message(1)], api_key="token").send()
+    assert caught.value.outcomes is not None
+    assert not any(o.ok for o in caught.value.outcomes)
+
+
+@responses.activate
+def test_bad_token_stops_after_the_first_request() -> None:
+    responses.post(f"{API}/email/batch", status=401,
+                   json={"ErrorCode": 10, "Message": "Bad or missing API token"})
+    messages = [message(i) for i in range(1100)]
+    with pytest.raises(postmark.PMMailUnauthorizedException) as caught:
+        PMBatchMail(messages=messages, api_key="wrong").send()
+    assert len(responses.calls) == 1
+    assert caught.value.outcomes is not None and len(caught.value.outcomes) == 1100
+
+
+@responses.activate
+def test_rate_limited_chunk_is_retried_and_then_sent(no_sleep: list[float]) -> None:
+    responses.post(f"{API}/email/batch", status=429, json={"ErrorCode": 429, "Message": "Slow"})
+    responses.add_callback(responses.POST, f"{API}/email/batch", callback=batch_answer)
+    messages = [message(i) for i in range(2)]
+    assert PMBatchMail(messages=messages, api_key="token").send() is True
+    assert len(responses.calls) == 2
+    assert len(no_sleep) == 1
+
+
+@responses.activate
+def test_timed_out_chunk_is_not_resent_but_the_next_chunk_is() -> None:
+    responses.post(f"{API}/email/batch", body=requests.ReadTimeout("read timed out"))
+    responses.add_callback(responses.POST, f"{API}/email/batch", callback=batch_answer)
+    messages = [message(i) for i in range(700)]
+    with pytest.raises(postmark.RequestTimeoutError) as caught:
+        PMBatchMail(messages=messages, api_key="token").send()
+    assert len(responses.calls) == 2  # chunk 1 once (timed out), chunk 2 once
+    outcomes = caught.value.outcomes
+    assert outcomes is not None
+    assert all(o.error is not None and o.error.may_have_been_sent for o in outcomes[:500])
+    assert all(o.ok for o in outcomes[500:])
+    assert caught.value.may_have_been_sent
+
+
+@responses.activate
+def test_test_mode_prints_each_chunk_and_returns_true(capsys: pytest.CaptureFixture[str]) -> None:
+    messages = [message(i) for i in range(501)]
+    assert PMBatchMail(messages=messages, api_key="token").send(test=True) is True
+    printed = capsys.readouterr().out.split("JSON message is:\n")[1:]
+    assert [len(json.loads(chunk)) for chunk in printed] == [500, 1]
+    assert len(responses.calls) == 0
+
+
+def test_add_and_remove_message() -> None:
+    first, second = message(0), message(1)
+    batch = PMBatchMail(api_key="token")
+    batch.add_message(first)
+    batch.add_message(second)
+    batch.remove_message(first)
+    batch.remove_message(first)  # absent: nothing happens, as before
+    assert batch.messages == [second]
+
+
+@responses.activate
+def test_client_send_batch_returns_outcomes_without_raising() -> None:
+    fake_batch_endpoints()
+    client = postmark.ServerClient("token")
+    result = client.email.send_batch(
+        [
+            {"From": "me@example.com", "To": "a@example.com", "Subject": "s", "TextBody": "t"},
+            {"From": "me@example.com", "To": "fail@example.com", "Subject": "s", "TextBody": "t"},
+        ]
+    )
+    assert [o.ok for o in result] == [True, False]
+    assert result.message_ids == ["id-a@example.com", None]
+    assert len(result.failed) == 1
+    with pytest.raises(postmark.UnprocessableEntityError):
+        result.raise_for_failures()
