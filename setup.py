@@ -36,6 +36,10 @@ setup(
         "tornado": ["tornado>=6.2"],
         "dev": TEST_DEPS + LINT_DEPS + ["django>=4.2", "tornado>=6.2"],
     },
+    entry_points={
+        "console_scripts": ["postmark = postmark.cli:main"],
+        "pytest11": ["postmark = postmark.testing"],
+    },
     classifiers=[
         "Development Status :: 5 - Production/Stable",
         "Framework :: Django",
