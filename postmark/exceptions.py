@@ -221,7 +221,9 @@ _INACTIVE_LIST = re.compile(
     r"(?:\s*inactive recipients are\b|\s*$)",
     re.IGNORECASE | re.DOTALL,
 )
-_ADDRESS = re.compile(r"[^\s,;:<>\"'()\[\]]+@[^\s,;:<>\"'()\[\]]+")
+# An apostrophe is legal in a local part (o'brien@example.ie); only a leading
+# one, from quoting, is dropped.
+_ADDRESS = re.compile(r"[^\s,;:<>\"()\[\]]+@[^\s,;:<>\"'()\[\]]+")
 
 
 def parse_inactive_recipients(text: str | None) -> list[str]:
@@ -236,5 +238,7 @@ def parse_inactive_recipients(text: str | None) -> list[str]:
     match = _INACTIVE_LIST.search(text)
     if match is None:
         return []
-    found = (address.rstrip(".") for address in _ADDRESS.findall(match.group("list")))
+    found = (
+        address.lstrip("'").rstrip(".") for address in _ADDRESS.findall(match.group("list"))
+    )
     return list(dict.fromkeys(a for a in found if "@" in a and not a.endswith("@")))

@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
@@ -51,11 +52,27 @@ Timeout = float | tuple[float, float]
 def resolve_base_url(base_url: str | None) -> str:
     """Argument > ``POSTMARK_API_URL`` > https://api.postmarkapp.com, without trailing slash."""
     url = str(config.lookup("POSTMARK_API_URL", base_url, DEFAULT_BASE_URL)).strip()
-    if not url.startswith(("https://", "http://")):
+    if not _is_http_url(url):
         raise ConfigurationError(
-            f"POSTMARK_API_URL / base_url must start with https:// (got {url!r})."
+            "POSTMARK_API_URL / base_url must be an https:// URL with a host, such as "
+            f"https://api.postmarkapp.com (got {url!r})."
         )
     return url.rstrip("/")
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("https", "http")
+        and bool(parts.hostname)
+        and not parts.query
+        and not parts.fragment
+        and not any(c.isspace() for c in url)
+    )
 
 
 def resolve_timeout(timeout: Timeout | None) -> tuple[float, float]:
@@ -96,6 +113,31 @@ def _ca_bundle(ca_bundle: str | None, session: requests.Session) -> str | bool:
     if not os.path.exists(chosen):
         raise ConfigurationError(f"CA bundle {chosen!r} does not exist.")
     return chosen
+
+
+def _check_token(token: str) -> str:
+    """The token without surrounding whitespace; refused (never echoed) if unusable.
+
+    A token read from a file often ends in a newline, which ``http.client``
+    would reject with an error that quotes the header value, token included.
+    """
+    token = str(token).strip()
+    if not token or not all("!" <= c <= "~" for c in token):
+        raise ConfigurationError(
+            "The Postmark token is empty or contains spaces, line breaks or non-ASCII "
+            "characters; copy it again from the API Tokens tab of your server or account."
+        )
+    return token
+
+
+def _forget_request(error: requests.RequestException) -> None:
+    """Drop the prepared request (its headers hold the token) from a requests error.
+
+    The error is kept as ``inner_exception``; without this, pickling it (for
+    multiprocessing, Celery, an error tracker) would carry the token along.
+    """
+    error.request = None
+    error.response = None
 
 
 def _nothing_sent(error: requests.RequestException) -> bool:
@@ -176,12 +218,17 @@ class Transport:
         ca_bundle: str | None = None,
         session: requests.Session | None = None,
     ) -> None:
+        token = _check_token(token)
         self.base_url = resolve_base_url(base_url)
         self.timeout = resolve_timeout(timeout)
         policy = RetryPolicy()
         self.retry_policy = RetryPolicy(
             retries=policy.retries if retries is None else max(0, int(retries)),
-            deadline=policy.deadline if deadline is None else float(deadline),
+            deadline=(
+                policy.deadline
+                if deadline is None
+                else config.parse_float(deadline, name="deadline")
+            ),
         )
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
@@ -281,6 +328,7 @@ class Transport:
             )
             body = response.content
         except requests.RequestException as error:
+            _forget_request(error)
             failure = _describe_failure(call, error)
             self._log(call, "failed", started, attempt)
             raise failure from error
