@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from postmark.cli import EXIT_OK
+from postmark.cli import EXIT_OK, CommandError
 
 
 def register(commands: Any) -> None:
@@ -35,5 +35,11 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from postmark.sandbox import serve
 
-    serve(port=args.port, host=args.host, db=args.db, tokens=args.tokens)
+    try:
+        serve(port=args.port, host=args.host, db=args.db, tokens=args.tokens)
+    except OSError as error:
+        raise CommandError(
+            f"cannot listen on {args.host}:{args.port} ({error.strerror or error}); "
+            "choose another --port (0 picks a free one)."
+        ) from None
     return EXIT_OK

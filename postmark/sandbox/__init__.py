@@ -1,0 +1,83 @@
+"""A local, Postmark-compatible API server with a web inbox.
+
+Start one in-process (for tests and scripts)::
+
+    from postmark.sandbox import Sandbox
+
+    with Sandbox() as sandbox:          # free port on 127.0.0.1, in-memory SQLite
+        base_url = sandbox.url          # e.g. "http://127.0.0.1:54321"
+        ...                             # send with any non-empty server token
+        sent = sandbox.messages()       # what was sent, oldest first
+
+or in the foreground: ``python -m postmark.sandbox --port 8025 --db sandbox.sqlite3``.
+
+It is an independent reading of Postmark's documentation (it imports nothing
+from the client library), standard library only, threaded, and keeps its
+data in SQLite.
+
+Postmark API served: ``POST /email``, ``/email/batch``,
+``/email/withTemplate``, ``/email/batchWithTemplates``; ``GET
+/deliverystats``, ``/bounces``, ``/bounces/{id}``, ``/bounces/{id}/dump``,
+``PUT /bounces/{id}/activate``; ``GET /messages/outbound``,
+``/messages/outbound/{id}/details`` and ``/dump``; ``/templates`` (list,
+create, get, edit, delete by ID or alias, ``POST /templates/validate``);
+``GET /message-streams``, ``/message-streams/{id}``; suppressions ``GET
+.../suppressions/dump``, ``POST .../suppressions``, ``POST
+.../suppressions/delete``; ``GET /server``. Paths ignore case and a trailing
+slash.
+
+Tokens: by default any non-empty ``X-Postmark-Server-Token`` is accepted
+(``Sandbox(tokens=[...])`` restricts them); ``POSTMARK_API_TEST`` works on
+the send endpoints only and stores nothing, like Postmark's test token.
+
+Bounce testing: mail to ``<type>@bounce-testing.postmarkapp.com`` (any case,
+``Hard_Bounce`` works; the ``X-PM-Bounce-Type`` header picks the type for
+that domain) records a bounce; a hard bounce (also asked for as
+SpamComplaint) suppresses the address on that stream, so the next send to it
+answers 406 until ``PUT /bounces/{id}/activate`` or a suppression delete.
+
+Where Postmark's documentation is silent, the sandbox chooses (and tests):
+
+* unknown path, or a known path with another method: HTTP 404,
+  ``{"ErrorCode": 404, "Message": ...}`` (no 405: ErrorCode 405 once meant
+  "not allowed to send");
+* HTTP 413 (over 10 MB on single sends, 50 MB on batches; a batch entry over
+  10 MB fails alone with 300): body ``{"Message": ...}`` without ErrorCode;
+* HTTP 415 when ``Accept`` does not name JSON (``*/*`` does not count) or a
+  body comes without a JSON ``Content-Type``: ErrorCode 409, Postmark's
+  former "JSON required" code;
+* request field names are matched exactly: an unknown or misspelt field is
+  422 / 403, like an ill-typed one; ``null`` means "not given";
+* ``/email`` needs a non-empty ``Subject`` (Postmark's 422 troubleshooting
+  article lists it as required); template sends take it from the template;
+* a send with any suppressed recipient answers 406 and stores nothing;
+* ``POSTMARK_API_TEST`` on a non-send route answers 401; on a send route it
+  ignores suppressions and bounce-testing addresses;
+* ``X-PM-Bounce-Type`` only affects recipients at the black-hole domain, as
+  Postmark documents; only hard bounces deactivate an address;
+* ``InlineCss`` is accepted but CSS is not inlined; a deleted template stays
+  readable with ``Active: false``;
+* fault 429: ErrorCode 429; fault 500: ErrorCode 101; fault 503: ErrorCode 100.
+
+Admin routes (not Postmark's; no token; never faulted), see
+:mod:`postmark.sandbox.admin`: ``GET /__sandbox/health``, ``GET|DELETE
+/__sandbox/messages``, ``GET /__sandbox/bounces``, ``GET|POST|DELETE
+/__sandbox/faults`` with ``{"kind": "429"|"500"|"503"|"stall"|"drop",
+"count": 1, "seconds": 0.0, "path": "/email"}``.
+
+Fault injection (:meth:`Sandbox.inject_fault` or the admin route): status
+faults answer without processing the request; ``stall`` processes the
+request at once (a send is stored) and holds the answer ``seconds``;
+``drop`` reads the request and closes the connection without answering or
+processing it.
+
+Web inbox at the root URL: message list with search, one page per message
+(HTML body in a sandboxed iframe under a script-free CSP), bounces.
+"""
+
+from __future__ import annotations
+
+from .faults import FAULT_KINDS
+from .server import Sandbox, serve
+
+__all__ = ["FAULT_KINDS", "Sandbox", "serve"]

@@ -1,0 +1,104 @@
+"""Admin routes under ``/__sandbox/``: test hooks, not Postmark routes.
+
+They need no token, ignore fault injection and always answer JSON:
+
+``GET /__sandbox/health``
+    ``{"Status": "OK", "Url": ...}``.
+``GET /__sandbox/messages``
+    ``{"TotalCount": n, "Messages": [...]}``, oldest first, each as
+    ``Sandbox.messages()`` returns it.
+``DELETE /__sandbox/messages``
+    Forget everything stored (messages, bounces, suppressions, templates)
+    and every queued fault; same as ``Sandbox.clear()``.
+``GET /__sandbox/bounces``
+    ``{"TotalCount": n, "Bounces": [...]}``, newest first.
+``GET /__sandbox/faults``
+    ``{"Faults": [{"kind", "count", "seconds", "path"}, ...]}`` still queued.
+``POST /__sandbox/faults``
+    Body ``{"kind": "429"|"500"|"503"|"stall"|"drop", "count": 1,
+    "seconds": 0.0, "path": "/email"}`` (only ``kind`` is required); answers
+    the queue. A bad value answers HTTP 400.
+``DELETE /__sandbox/faults``
+    Drop every queued fault.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ApiError
+from .router import Context, Router
+from .views import bounce_json, sandbox_message
+
+routes = Router()
+
+
+def all_messages(ctx: Context) -> list[dict[str, Any]]:
+    """Every stored message, oldest first, in ``Sandbox.messages()`` form."""
+    store = ctx.app.store
+    return [
+        sandbox_message(r, store.bounces_for_message(r.message_id)) for r in store.all_messages()
+    ]
+
+
+@routes.route("GET", "/__sandbox/health", auth="none")
+def health(ctx: Context) -> Any:
+    """Liveness check for scripts that start the sandbox out of process."""
+    return {"Status": "OK", "Url": ctx.app.base_url}
+
+
+@routes.route("GET", "/__sandbox/messages", auth="none")
+def list_messages(ctx: Context) -> Any:
+    """Every stored message."""
+    messages = all_messages(ctx)
+    return {"TotalCount": len(messages), "Messages": messages}
+
+
+@routes.route("DELETE", "/__sandbox/messages", auth="none")
+def clear(ctx: Context) -> Any:
+    """Forget everything."""
+    ctx.app.store.clear()
+    ctx.app.faults.clear()
+    return {"Message": "Cleared."}
+
+
+@routes.route("GET", "/__sandbox/bounces", auth="none")
+def list_bounces(ctx: Context) -> Any:
+    """Every bounce, newest first."""
+    rows = ctx.app.store.all_bounces()
+    server_id = ctx.app.config.server_id
+    return {"TotalCount": len(rows), "Bounces": [bounce_json(r, server_id) for r in rows]}
+
+
+@routes.route("GET", "/__sandbox/faults", auth="none")
+def list_faults(ctx: Context) -> Any:
+    """Faults still queued."""
+    return {"Faults": [f.as_json() for f in ctx.app.faults.pending()]}
+
+
+@routes.route("POST", "/__sandbox/faults", auth="none")
+def add_fault(ctx: Context) -> Any:
+    """Queue a fault."""
+    body = ctx.json
+    if not isinstance(body, dict) or "kind" not in body:
+        raise ApiError(400, "Send a JSON object with at least 'kind'.", 400)
+    unknown = set(body) - {"kind", "count", "seconds", "path"}
+    if unknown:
+        raise ApiError(400, f"Unknown fault fields: {', '.join(sorted(unknown))}.", 400)
+    try:
+        ctx.app.faults.add(
+            str(body["kind"]),
+            body.get("count", 1),
+            seconds=body.get("seconds", 0.0),
+            path=body.get("path"),
+        )
+    except ValueError as err:
+        raise ApiError(400, str(err), 400) from None
+    return list_faults(ctx)
+
+
+@routes.route("DELETE", "/__sandbox/faults", auth="none")
+def clear_faults(ctx: Context) -> Any:
+    """Drop every queued fault."""
+    ctx.app.faults.clear()
+    return {"Faults": []}

@@ -1,0 +1,53 @@
+"""The state every request thread shares: configuration, store, faults, routes."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from .faults import FaultInjector
+from .router import Router
+from .store import Store
+
+TEST_TOKEN = "POSTMARK_API_TEST"  # noqa: S105 - Postmark's public test token
+
+
+@dataclass(frozen=True)
+class Config:
+    """Who may call the sandbox and how its one server is described.
+
+    ``None`` token sets accept any non-empty token of that kind.
+    """
+
+    tokens: frozenset[str] | None = None
+    account_tokens: frozenset[str] | None = None
+    server_name: str = "Sandbox"
+    server_id: int = 1
+
+
+class App:
+    """Everything a request handler needs."""
+
+    def __init__(
+        self, store: Store, config: Config, api: Router, admin: Router, inbox: Router
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.api = api
+        self.admin = admin
+        self.inbox = inbox
+        self.faults = FaultInjector()
+        self.base_url = ""
+        self.log_requests = False
+        self.stopping = threading.Event()
+
+    def pause(self, seconds: float) -> None:
+        """Sleep for a stall fault, waking early when the sandbox stops."""
+        self.stopping.wait(seconds)
+
+    def stream_type(self, stream_id: str) -> str | None:
+        """``MessageStreamType`` of a live stream, or ``None`` if there is none."""
+        stream = self.store.stream(stream_id)
+        if stream is None or stream.archived_ts is not None:
+            return None
+        return stream.type

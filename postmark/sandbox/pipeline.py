@@ -1,0 +1,169 @@
+"""From a parsed request to a reply.
+
+Admin (``/__sandbox/...``) and inbox requests go straight to their routes.
+An API request goes through, in order:
+
+1. a queued fault, if one matches (see :mod:`.faults`);
+2. route lookup: an unknown path, or a known path with another method,
+   answers 404 with ``{"ErrorCode": 404, "Message": ...}`` (Postmark does
+   not document either answer);
+3. the route's size limit: HTTP 413 (body ``{"Message": ...}`` only, as
+   Postmark documents no body for it);
+4. the token: 401 / ErrorCode 10;
+5. media types: ``Accept`` must name JSON, and ``Content-Type`` too when
+   there is a body; otherwise HTTP 415 with ErrorCode 409 (Postmark's older
+   "JSON required" code; the 415 body is undocumented);
+6. JSON parsing: 422 / 402;
+7. the route handler.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from .app import TEST_TOKEN, App, Config
+from .errors import (
+    AUTH_BAD_ACCOUNT,
+    AUTH_BAD_SERVER,
+    AUTH_MISSING,
+    ApiError,
+    invalid_json,
+    not_found,
+)
+from .faults import fault_error
+from .inbox import not_found_page as inbox_not_found
+from .router import DROP, Context, Drop, Reply, Request, Route, Router
+
+JSON_MEDIA_TYPES = frozenset({"application/json", "text/json", "text/x-json"})
+ADMIN_PREFIX = "/__sandbox"
+
+
+def dispatch(app: App, request: Request) -> Reply | Drop:
+    """Answer one request (or drop it)."""
+    if request.path.lower().startswith(ADMIN_PREFIX):
+        return _local(app, app.admin, request)
+    if request.method in ("GET", "HEAD") and _is_inbox(app, request.path):
+        return _local(app, app.inbox, request)
+    return handle_api(app, request)
+
+
+def _is_inbox(app: App, path: str) -> bool:
+    """The inbox owns ``/``, ``/favicon.ico`` and everything under ``/inbox``."""
+    lowered = path.lower()
+    if lowered == "/inbox" or lowered.startswith("/inbox/"):
+        return True
+    match = app.inbox.match("GET", path)
+    return match is not None and match.route is not None
+
+
+def handle_api(app: App, request: Request) -> Reply | Drop:
+    """An API request, with fault injection around it."""
+    fault = app.faults.take(request.path)
+    if fault is not None and fault.kind == "drop":
+        return DROP
+    if fault is not None and fault.kind != "stall":
+        return Reply.error(fault_error(fault.kind))
+    reply = _guard(lambda: _call_api(app, request))
+    if fault is not None:  # a stall: the work is done, only the answer waits
+        app.pause(fault.seconds)
+    return reply
+
+
+def _local(app: App, router: Router, request: Request) -> Reply:
+    """Admin and inbox routes: no token, no media-type rules, no faults."""
+
+    def call() -> Any:
+        match = router.match(request.method, request.path)
+        if match is None or match.route is None:
+            if router is app.inbox:
+                return inbox_not_found()
+            raise not_found(request.method, request.path)
+        data = parse_json(request.body) if request.method in ("POST", "PUT") else None
+        return match.route.handler(Context(app, request, match.params, data))
+
+    return _guard(call)
+
+
+def _guard(call: Callable[[], Any]) -> Reply:
+    try:
+        result = call()
+    except ApiError as err:
+        return Reply.error(err)
+    except Exception as exc:  # a sandbox bug must still answer, and say so
+        traceback.print_exc(file=sys.stderr)
+        return Reply.error(ApiError(101, f"The Postmark sandbox failed: {exc!r}", 500))
+    return result if isinstance(result, Reply) else Reply.json(result)
+
+
+def _call_api(app: App, request: Request) -> Any:
+    match = app.api.match(request.method, request.path)
+    if match is None or match.route is None:
+        raise not_found(request.method, request.path, match.allowed if match else ())
+    route = match.route
+    if request.oversize or len(request.body) > route.max_body:
+        limit = route.max_body // (1024 * 1024)
+        raise ApiError(None, f"Request entity too large: the limit is {limit} MB.", 413)
+    token, is_test = check_token(app.config, route, request)
+    check_media_types(request)
+    data = parse_json(request.body)
+    return route.handler(Context(app, request, match.params, data, token, is_test))
+
+
+def check_token(config: Config, route: Route, request: Request) -> tuple[str, bool]:
+    """The token of a request and whether it is ``POSTMARK_API_TEST``; 401 otherwise.
+
+    Postmark treats token values case-insensitively. ``POSTMARK_API_TEST`` is
+    accepted only by the send routes: Postmark documents it for sending only.
+    """
+    if route.auth == "none":
+        return "", False
+    server = route.auth == "server"
+    name = "X-Postmark-Server-Token" if server else "X-Postmark-Account-Token"
+    token = (request.header(name) or "").strip()
+    if not token:
+        raise ApiError(10, AUTH_MISSING, 401)
+    invalid = ApiError(10, AUTH_BAD_SERVER if server else AUTH_BAD_ACCOUNT, 401)
+    if server and token.upper() == TEST_TOKEN:
+        if route.test_token:
+            return token, True
+        raise invalid
+    allowed = config.tokens if server else config.account_tokens
+    if allowed is not None and token.lower() not in {t.lower() for t in allowed}:
+        raise invalid
+    return token, False
+
+
+def _names_json(value: str | None) -> bool:
+    return value is not None and any(
+        part.split(";")[0].strip().lower() in JSON_MEDIA_TYPES for part in value.split(",")
+    )
+
+
+def check_media_types(request: Request) -> None:
+    """415 unless ``Accept`` (and ``Content-Type`` when there is a body) name JSON."""
+    if not _names_json(request.header("Accept")):
+        raise ApiError(
+            409, "Unsupported Media Type: send the header 'Accept: application/json'.", 415
+        )
+    if request.body.strip() and not _names_json(request.header("Content-Type")):
+        raise ApiError(
+            409, "Unsupported Media Type: send the header 'Content-Type: application/json'.", 415
+        )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(body: bytes) -> Any:
+    """The JSON body, ``None`` when empty; 422 / 402 when malformed."""
+    if not body.strip():
+        return None
+    try:
+        return json.loads(body.decode("utf-8-sig"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError):
+        raise invalid_json() from None

@@ -1,0 +1,21 @@
+"""The sandbox's Postmark API routes, one module per Postmark doc section.
+
+To add an area (webhooks, inbound, stats, servers, ...) write a module with
+``routes = Router()`` and decorated handler functions, and list it in
+:data:`AREAS`; to add an endpoint to an area, add one decorated function.
+"""
+
+from __future__ import annotations
+
+from ..router import Router
+from . import bounces, messages, sending, server_info, streams, templates
+
+AREAS = (sending, bounces, messages, templates, streams, server_info)
+
+
+def api_router() -> Router:
+    """Every Postmark API route the sandbox serves."""
+    router = Router()
+    for area in AREAS:
+        router.include(area.routes)
+    return router

@@ -1,0 +1,140 @@
+"""Postmark's JSON shapes for stored rows.
+
+One place builds each shape, so the API routes, the admin routes, the web
+inbox and ``Sandbox.messages()`` show a message or bounce the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import clock
+from .bounces import BY_TYPE, DEACTIVATING
+from .mime import build_mime
+from .store import BounceRow, MessageRow, StreamRow, SuppressionRow
+
+DELIVERED_DETAILS = {
+    "DeliveryMessage": "Accepted by the Postmark sandbox; nothing was delivered.",
+    "DestinationServer": "postmark-sandbox",
+    "DestinationIP": "127.0.0.1",
+}
+STREAM_PURGE_DAYS = 45
+
+
+def message_summary(row: MessageRow) -> dict[str, Any]:
+    """A message as ``GET /messages/outbound`` lists it."""
+    return dict(row.summary)
+
+
+def message_details(row: MessageRow, bounces: list[BounceRow]) -> dict[str, Any]:
+    """A message as ``GET /messages/outbound/{id}/details`` shows it."""
+    details = message_summary(row)
+    details["TextBody"] = row.content.get("TextBody") or ""
+    details["HtmlBody"] = row.content.get("HtmlBody") or ""
+    details["Body"] = build_mime(row.summary, row.content, row.request, row.received_ts)
+    details["MessageEvents"] = message_events(row, bounces)
+    return details
+
+
+def message_events(row: MessageRow, bounces: list[BounceRow]) -> list[dict[str, Any]]:
+    """Delivered for each recipient, or Bounced (and SubscriptionChanged for a hard bounce)."""
+    by_email = {b.email.lower(): b for b in bounces}
+    events: list[dict[str, Any]] = []
+    for recipient in row.summary.get("Recipients", []):
+        bounce = by_email.get(recipient.lower())
+        if bounce is None:
+            events.append(_event(recipient, "Delivered", row.received_ts, DELIVERED_DETAILS))
+            continue
+        details = {"Summary": bounce.details, "BounceID": str(bounce.id)}
+        events.append(_event(recipient, "Bounced", bounce.bounced_ts, details))
+        if bounce.type in DEACTIVATING:
+            change = {"Origin": "Recipient", "SuppressSending": "True"}
+            events.append(_event(recipient, "SubscriptionChanged", bounce.bounced_ts, change))
+    return events
+
+
+def _event(recipient: str, kind: str, ts: float, details: dict[str, str]) -> dict[str, Any]:
+    return {
+        "Recipient": recipient,
+        "Type": kind,
+        "ReceivedAt": clock.postmark_timestamp(ts),
+        "Details": dict(details),
+    }
+
+
+def sandbox_message(row: MessageRow, bounces: list[BounceRow]) -> dict[str, Any]:
+    """What ``Sandbox.messages()`` returns for one message.
+
+    The fields of the request as sent (``To`` is the string that was sent,
+    ``Attachments`` the full objects, ``TemplateModel``, ``Headers``, ...)
+    over the details JSON (``MessageID``, ``Recipients``, ``MessageEvents``,
+    the rendered ``Subject``/``HtmlBody``/``TextBody`` of a template send,
+    ...), plus ``Details``: the untouched ``/details`` JSON, and ``Request``:
+    the untouched request body.
+    """
+    details = message_details(row, bounces)
+    result = dict(details)
+    if isinstance(row.request, dict):
+        result.update(row.request)
+    result["Details"] = details
+    result["Request"] = row.request
+    return result
+
+
+def bounce_json(row: BounceRow, server_id: int, *, content: bool = False) -> dict[str, Any]:
+    """A bounce as the Bounce API shows it; ``Content`` only for one bounce."""
+    kind = BY_TYPE[row.type]
+    data: dict[str, Any] = {
+        "RecordType": "Bounce",
+        "ID": row.id,
+        "Type": kind.type,
+        "TypeCode": kind.code,
+        "Name": kind.name,
+        "Tag": row.tag,
+        "MessageID": row.message_id,
+        "ServerID": server_id,
+        "MessageStream": row.stream,
+        "Description": kind.description,
+        "Details": row.details,
+        "Email": row.email,
+        "From": row.from_raw,
+        "BouncedAt": clock.postmark_timestamp(row.bounced_ts),
+        "DumpAvailable": bool(row.dump),
+        "Inactive": row.inactive,
+        "CanActivate": row.can_activate,
+        "Subject": row.subject,
+    }
+    if content:
+        data["Content"] = row.dump
+    return data
+
+
+def suppression_json(row: SuppressionRow) -> dict[str, Any]:
+    """One entry of a suppression dump."""
+    return {
+        "EmailAddress": row.email,
+        "SuppressionReason": row.reason,
+        "Origin": row.origin,
+        "CreatedAt": clock.seconds_timestamp(row.created_ts),
+    }
+
+
+def stream_json(row: StreamRow, server_id: int) -> dict[str, Any]:
+    """A message stream."""
+
+    def stamp(ts: float | None) -> str | None:
+        return None if ts is None else clock.seconds_timestamp(ts)
+
+    purge = None if row.archived_ts is None else row.archived_ts + STREAM_PURGE_DAYS * 86400
+    return {
+        "ID": row.id,
+        "ServerID": server_id,
+        "Name": row.name,
+        "Description": row.description,
+        "MessageStreamType": row.type,
+        "CreatedAt": stamp(row.created_ts),
+        "UpdatedAt": stamp(row.updated_ts),
+        "ArchivedAt": stamp(row.archived_ts),
+        "ExpectedPurgeDate": stamp(purge),
+        "SubscriptionManagementConfiguration": {"UnsubscribeHandlingType": row.unsubscribe},
+    }

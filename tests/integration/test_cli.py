@@ -1,0 +1,224 @@
+"""The ``postmark`` command, run as a subprocess against an in-process sandbox."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from postmark.sandbox import Sandbox
+
+SECRET = "cli-secret-token-123"
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as server:
+        yield server
+
+
+def postmark(sandbox: Sandbox | None, *args: str, token: str | None = SECRET,
+             ) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTMARK_")}
+    if sandbox is not None:
+        env["POSTMARK_API_URL"] = sandbox.url
+    if token is not None:
+        env["POSTMARK_SERVER_TOKEN"] = token
+    return subprocess.run(
+        [sys.executable, "-m", "postmark", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
+    """No traceback and never the token, whatever happened."""
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert SECRET not in output
+
+
+def test_send_from_flags(sandbox: Sandbox, tmp_path: Path) -> None:
+    attachment = tmp_path / "notes.txt"
+    attachment.write_text("attached")
+    result = postmark(
+        sandbox, "send", "--from", "me@example.com", "--to", "you@example.com",
+        "--subject", "CLI hello", "--text", "Hi", "--tag", "cli",
+        "--metadata", "user=42", "--header", "X-Campaign: spring", "--attach", str(attachment),
+    )
+    assert result.returncode == 0, result.stderr
+    assert_clean(result)
+    answer = json.loads(result.stdout)
+    stored = sandbox.messages()
+    assert len(stored) == 1
+    assert stored[0]["MessageID"] == answer["MessageID"]
+    assert stored[0]["Subject"] == "CLI hello"
+    assert stored[0]["Metadata"] == {"user": "42"}
+
+
+def test_send_from_json_and_eml(sandbox: Sandbox, tmp_path: Path) -> None:
+    message = tmp_path / "m.json"
+    message.write_text(json.dumps(
+        {"From": "me@example.com", "To": "a@example.com", "Subject": "From JSON",
+         "TextBody": "x"}))
+    eml = tmp_path / "m.eml"
+    eml.write_text(
+        "From: Me <me@example.com>\r\nTo: b@example.com\r\nSubject: From EML\r\n"
+        "X-Custom: kept\r\nContent-Type: text/plain\r\n\r\nBody text\r\n"
+    )
+    assert postmark(sandbox, "send", "--json", str(message)).returncode == 0
+    result = postmark(sandbox, "send", "--eml", str(eml))
+    assert result.returncode == 0, result.stderr
+    subjects = [m["Subject"] for m in sandbox.messages()]
+    assert subjects == ["From JSON", "From EML"]
+    eml_message = sandbox.messages()[1]
+    assert eml_message["TextBody"].strip() == "Body text"
+    assert {"Name": "X-Custom", "Value": "kept"} in eml_message["Headers"]
+
+
+def test_invalid_input_exits_2_without_traceback(sandbox: Sandbox) -> None:
+    result = postmark(sandbox, "send", "--from", "me@example.com", "--to", "a@example.com",
+                      "--subject", "bad\r\nBcc: x@example.com", "--text", "x")
+    assert result.returncode == 2
+    assert "line break" in result.stderr
+    assert_clean(result)
+    assert sandbox.messages() == []
+
+
+def test_missing_token_exits_3(sandbox: Sandbox) -> None:
+    result = postmark(sandbox, "bounces", "list", token=None)
+    assert result.returncode == 3
+    assert "POSTMARK_SERVER_TOKEN" in result.stderr
+    assert_clean(result)
+
+
+def test_rejected_token_exits_1_and_never_prints_it() -> None:
+    with Sandbox(tokens=["the-only-good-token"]) as server:
+        result = postmark(server, "send", "--from", "me@example.com", "--to",
+                          "a@example.com", "--subject", "s", "--text", "t")
+    assert result.returncode == 1
+    assert "401" in result.stderr
+    assert_clean(result)
+
+
+def test_network_failure_exits_4() -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env_sandbox = type("Closed", (), {"url": f"http://127.0.0.1:{port}"})()
+    result = postmark(env_sandbox, "--retries", "0", "bounces", "list")  # type: ignore[arg-type]
+    assert result.returncode == 4
+    assert_clean(result)
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_batch_csv_sends_everything_once_and_resumes(sandbox: Sandbox, tmp_path: Path) -> None:
+    rows = [
+        {"from": "me@example.com", "to": f"user{i}@example.com", "subject": f"Row {i}",
+         "text_body": "hello"}
+        for i in range(1200)
+    ]
+    rows[600]["subject"] = ""  # invalid at Postmark: no subject and no template
+    source = tmp_path / "messages.csv"
+    results = tmp_path / "results.jsonl"
+    write_csv(source, rows)
+
+    first = postmark(sandbox, "batch", str(source), "--results", str(results))
+    assert first.returncode == 1
+    assert_clean(first)
+    lines = [json.loads(line) for line in results.read_text().splitlines()]
+    assert len(lines) == 1200
+    assert sum(1 for line in lines if line.get("MessageID")) == 1199
+    assert len(sandbox.messages()) == 1199
+    assert "sent 1199" in first.stdout
+
+    rows[600]["subject"] = "Row 600 fixed"
+    write_csv(source, rows)
+    second = postmark(sandbox, "batch", str(source), "--results", str(results))
+    assert second.returncode == 0, second.stderr
+    assert "sent 1, already sent before 1199, failed 0" in second.stdout
+    assert len(sandbox.messages()) == 1200
+    third = postmark(sandbox, "batch", str(source), "--results", str(results))
+    assert "sent 0, already sent before 1200" in third.stdout
+    assert len(sandbox.messages()) == 1200
+
+
+def test_batch_jsonl_accepts_postmark_keys(sandbox: Sandbox, tmp_path: Path) -> None:
+    source = tmp_path / "m.jsonl"
+    source.write_text(
+        json.dumps({"From": "me@example.com", "To": "a@example.com", "Subject": "A",
+                    "TextBody": "x"}) + "\n\n"
+        + json.dumps({"to": "b@example.com", "subject": "B", "text_body": "y"}) + "\n"
+    )
+    results = tmp_path / "r.jsonl"
+    result = postmark(sandbox, "batch", str(source), "--results", str(results),
+                      "--from", "default@example.com")
+    assert result.returncode == 0, result.stderr
+    stored = sandbox.messages()
+    assert [m["Subject"] for m in stored] == ["A", "B"]
+    assert stored[1]["From"] == "default@example.com"
+
+
+def test_bounces_commands(sandbox: Sandbox) -> None:
+    sent = postmark(sandbox, "send", "--from", "me@example.com", "--to",
+                    "HardBounce@bounce-testing.postmarkapp.com", "--subject", "s", "--text", "t")
+    assert sent.returncode == 0, sent.stderr
+    listing = postmark(sandbox, "bounces", "list", "--type", "HardBounce")
+    assert listing.returncode == 0, listing.stderr
+    bounces = json.loads(listing.stdout)["Bounces"]
+    assert [b["Email"].lower() for b in bounces] == ["hardbounce@bounce-testing.postmarkapp.com"]
+    bounce_id = str(bounces[0]["ID"])
+    assert json.loads(postmark(sandbox, "bounces", "get", bounce_id).stdout)["ID"] == bounces[0]["ID"]
+    assert postmark(sandbox, "bounces", "dump", bounce_id).returncode == 0
+    activated = postmark(sandbox, "bounces", "activate", bounce_id)
+    assert activated.returncode == 0, activated.stderr
+    assert json.loads(activated.stdout)["Bounce"]["Inactive"] is False
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["send"], ["batch"], ["bounces"], ["bounces", "list"], ["sandbox"]],
+)
+def test_help_everywhere(command: list[str]) -> None:
+    result = postmark(None, *command, "--help")
+    assert result.returncode == 0
+    assert "usage: postmark" in result.stdout
+
+
+def test_sandbox_command_serves_and_prints_its_url(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTMARK_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "postmark", "sandbox", "--port", "0",
+         "--db", str(tmp_path / "box.sqlite3")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        url = next(word for word in line.split() if word.startswith("http://127.0.0.1:"))
+        server = type("Running", (), {"url": url.rstrip("/")})()
+        sent = postmark(server, "send", "--from", "me@example.com", "--to", "a@example.com",  # type: ignore[arg-type]
+                        "--subject", "via CLI sandbox", "--text", "x")
+        assert sent.returncode == 0, sent.stderr
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    with Sandbox(db=str(tmp_path / "box.sqlite3")) as reopened:
+        assert [m["Subject"] for m in reopened.messages()] == ["via CLI sandbox"]
