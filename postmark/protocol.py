@@ -10,6 +10,7 @@ apart.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import random
 import sys
@@ -21,11 +22,16 @@ from urllib.parse import quote, urlencode
 from postmark._version import __version__
 from postmark.exceptions import (
     APIError,
+    ConfigurationError,
     InactiveRecipientError,
     NotFoundError,
     PayloadTooLargeError,
+    PostmarkError,
     RateLimitError,
+    RequestTimeoutError,
     ServerError,
+    TLSError,
+    TransportError,
     UnauthorizedError,
     UnprocessableEntityError,
 )
@@ -40,12 +46,16 @@ SECRET_HEADERS = frozenset(h.lower() for h in (SERVER_TOKEN_HEADER, ACCOUNT_TOKE
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
-def user_agent() -> str:
-    """``python-postmark/1.0 (Python 3.12.1; Django 5.2)``; Django only when in use."""
+def user_agent(*extra: str) -> str:
+    """``python-postmark/1.0 (Python 3.12.1; Django 5.2)``; Django only when in use.
+
+    ``extra`` adds parts such as ``"Tornado 6.4"`` (the Tornado executor does).
+    """
     parts = [f"Python {platform.python_version()}"]
     django = sys.modules.get("django")
     if django is not None and hasattr(django, "get_version"):
         parts.append(f"Django {django.get_version()}")
+    parts.extend(extra)
     return f"python-postmark/{__version__} ({'; '.join(parts)})"
 
 
@@ -288,15 +298,110 @@ class RetryPolicy:
         """A transport failure: safe to retry if nothing was sent or the call is idempotent."""
         return nothing_sent or call.idempotent
 
+    def next_delay(self, error: PostmarkError, attempt: int, elapsed: float) -> float | None:
+        """Seconds to wait before trying again after ``error``, or None to give up.
+
+        ``attempt`` counts the attempts made so far (1 after the first) and
+        ``elapsed`` the seconds spent since the first one. The error's
+        ``retryable`` flag holds the method-aware decision (see
+        :func:`decode_response` and :func:`no_answer_error`); this adds the
+        attempt budget and the overall deadline, so every executor stops at
+        the same point.
+        """
+        if not error.retryable or attempt > self.retries:
+            return None
+        wait = self.delay(attempt, error.retry_after)
+        if elapsed + wait >= self.deadline:
+            return None
+        return wait
+
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait before attempt ``attempt + 1`` (exponential, jittered, capped)."""
         if retry_after is not None and retry_after >= 0:
             return min(retry_after, self.max_backoff)
-        ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
+        # The exponent is bounded so a very long retry run cannot overflow a float.
+        ceiling = min(self.max_backoff, self.backoff * 2.0 ** min(attempt - 1, 64))
         return random.uniform(ceiling / 2, ceiling)
 
 
 DEFAULT_RETRY_POLICY = RetryPolicy()
+
+
+# --------------------------------------------------------------------------
+# Calls that got no answer
+
+
+def no_answer_error(
+    call: Call,
+    cause: BaseException,
+    *,
+    nothing_sent: bool,
+    kind: str = "connection",
+    reason: str | None = None,
+) -> TransportError:
+    """The exception for a call that got no HTTP answer, whatever the HTTP client.
+
+    Each executor classifies its own client's error: ``kind`` is ``"tls"``,
+    ``"timeout"`` or ``"connection"``, and ``nothing_sent`` is True only when
+    the request provably never left this machine (connection refused, DNS
+    failure, connect timeout). Wording, ``may_have_been_sent`` and
+    ``retryable`` are decided here, so both executors fail alike: a POST that
+    may have reached Postmark is never retryable.
+
+    Args:
+        reason: a short name for the root cause (default: ``cause``'s class).
+    """
+    sent = not nothing_sent
+    after = (
+        " The request may have reached Postmark, so it was not repeated: "
+        "check Postmark's activity log before sending again."
+        if sent and not call.idempotent
+        else ""
+    )
+    if kind == "tls":
+        return TLSError(
+            f"{call.label}: TLS verification failed ({cause.__class__.__name__}). "
+            "Check the system clock, the base URL, and ca_bundle / REQUESTS_CA_BUNDLE.",
+            inner_exception=cause,
+        )
+    retryable = nothing_sent or call.idempotent
+    if kind == "timeout":
+        stage = "connect" if nothing_sent else "answer"
+        return RequestTimeoutError(
+            f"{call.label}: Postmark did not {stage} in time.{after}",
+            inner_exception=cause,
+            may_have_been_sent=sent,
+            retryable=retryable,
+        )
+    what = "could not connect" if nothing_sent else "the connection broke before an answer"
+    return TransportError(
+        f"{call.label}: {what} ({reason or cause.__class__.__name__}).{after}",
+        inner_exception=cause,
+        may_have_been_sent=sent,
+        retryable=retryable,
+    )
+
+
+# --------------------------------------------------------------------------
+# TLS trust
+
+
+def resolve_ca_bundle(explicit: str | None = None, *, trust_env: bool = True) -> str | None:
+    """The CA bundle path to verify Postmark's certificate against, or None for the default.
+
+    An explicit path wins, then ``REQUESTS_CA_BUNDLE`` and ``CURL_CA_BUNDLE``
+    (when ``trust_env``); a path that does not exist is a configuration
+    error rather than a silent fall-back. Verification itself is never
+    optional.
+    """
+    chosen = explicit
+    if chosen is None and trust_env:
+        chosen = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if not chosen:
+        return None
+    if not os.path.exists(chosen):
+        raise ConfigurationError(f"CA bundle {chosen!r} does not exist.")
+    return chosen
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:

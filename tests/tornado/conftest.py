@@ -1,0 +1,20 @@
+"""Fixtures for the Tornado tests."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the waits between attempts instead of waiting (the loop still turns)."""
+    recorded: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        recorded.append(seconds)
+        await asyncio.sleep(0)
+
+    monkeypatch.setattr("postmark.tornado._sleep", fake_sleep)
+    return recorded
