@@ -1,0 +1,170 @@
+"""Django views that receive Postmark's webhook calls and send signals.
+
+Every call is checked in this order:
+
+1. anything but POST: 405;
+2. credentials (``POSTMARK_WEBHOOK_BASIC_AUTH`` and/or
+   ``POSTMARK_WEBHOOK_SECRET_HEADER``, compared in constant time): 401;
+   with neither configured the view refuses to serve
+   (``PostmarkImproperlyConfigured``, so a 500) unless
+   ``POSTMARK_WEBHOOK_ALLOW_UNAUTHENTICATED = True``;
+3. size (``POSTMARK_WEBHOOK_MAX_BYTES``, default 10 MB;
+   ``POSTMARK_INBOUND_MAX_BYTES``, default 100 MB), checked on
+   Content-Length before reading and again while reading: 413;
+4. a JSON object: otherwise 400;
+
+then the event's signal and ``webhook_event`` are sent, and the answer is
+200. The body is read from the request stream, so Django's
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB) does not cut off inbound mail.
+
+Postmark drops an outbound event answered with a 4xx and retries 5xx; it
+retries inbound calls on anything but 200 and 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from postmark.django import signals
+from postmark.django.conf import PostmarkImproperlyConfigured, bool_setting, setting, size_setting
+from postmark.exceptions import ConfigurationError
+from postmark.webhooks import (
+    MAX_EVENT_BYTES,
+    MAX_INBOUND_BYTES,
+    WebhookAuth,
+    WebhookError,
+    WebhookEvent,
+    parse_event,
+    parse_inbound,
+)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class WebhookView(View):  # type: ignore[misc]
+    """Base of the two webhook views; ``as_view()`` keywords override settings.
+
+    ``EventWebhookView.as_view(basic_auth="user:pass", max_bytes=...)``
+    gives one URL its own credentials or limit.
+    """
+
+    http_method_names = ["post"]
+    #: "user:password", (user, password), or a list of them (rotation).
+    basic_auth: Any = None
+    #: ("Header-Name", "secret") or "Header-Name: secret".
+    secret_header: Any = None
+    #: Largest body accepted, in bytes.
+    max_bytes: int | None = None
+    #: Accept calls without credentials (only behind your own protection).
+    allow_unauthenticated: bool | None = None
+
+    max_bytes_setting = "POSTMARK_WEBHOOK_MAX_BYTES"
+    default_max_bytes = MAX_EVENT_BYTES
+
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        auth = self.get_auth()
+        if auth is not None and not auth.check(request.headers):
+            return self.unauthorized(auth)
+        try:
+            body = self.read_body(request)
+        except _BodyTooLarge:
+            return HttpResponse(
+                "Payload too large.", status=413, content_type="text/plain; charset=utf-8"
+            )
+        try:
+            event = self.parse(body)
+        except WebhookError as error:
+            return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+        self.send_signals(event, request)
+        return HttpResponse("OK", content_type="text/plain; charset=utf-8")
+
+    # -- steps, each overridable -----------------------------------------------
+
+    def get_auth(self) -> WebhookAuth | None:
+        """The credentials to require, or None when explicitly turned off."""
+        try:
+            auth = WebhookAuth.from_settings(
+                setting("POSTMARK_WEBHOOK_BASIC_AUTH", self.basic_auth),
+                setting("POSTMARK_WEBHOOK_SECRET_HEADER", self.secret_header),
+            )
+        except ConfigurationError as error:
+            raise PostmarkImproperlyConfigured(str(error)) from None
+        if auth.configured:
+            return auth
+        if bool_setting("POSTMARK_WEBHOOK_ALLOW_UNAUTHENTICATED", self.allow_unauthenticated):
+            return None
+        raise PostmarkImproperlyConfigured(
+            "The Postmark webhook view has no credentials to check. Set "
+            'POSTMARK_WEBHOOK_BASIC_AUTH = "user:password" (and put the same in the webhook '
+            'URL at Postmark) and/or POSTMARK_WEBHOOK_SECRET_HEADER = ("Header-Name", '
+            '"secret") (a custom header on the webhook). To accept calls without '
+            "credentials, set POSTMARK_WEBHOOK_ALLOW_UNAUTHENTICATED = True."
+        )
+
+    @staticmethod
+    def unauthorized(auth: WebhookAuth) -> HttpResponse:
+        response = HttpResponse(
+            "Unauthorized.", status=401, content_type="text/plain; charset=utf-8"
+        )
+        if auth.challenge:
+            response["WWW-Authenticate"] = auth.challenge
+        return response
+
+    def read_body(self, request: HttpRequest) -> bytes:
+        """The body, refusing more than the limit without reading it all."""
+        limit = size_setting(self.max_bytes_setting, self.max_bytes, self.default_max_bytes)
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            raise _BodyTooLarge
+        body: bytes = request.read(limit + 1)
+        if len(body) > limit:
+            raise _BodyTooLarge
+        return body
+
+    def parse(self, body: bytes) -> WebhookEvent:
+        return parse_event(body)
+
+    def send_signals(self, event: WebhookEvent, request: HttpRequest) -> None:
+        own = signals.SIGNALS.get(type(event))
+        if own is not None:
+            own.send(sender=type(event), event=event, request=request)
+        signals.webhook_event.send(sender=type(event), event=event, request=request)
+
+
+class EventWebhookView(WebhookView):
+    """Every outbound event type at one URL (Bounce, Delivery, Open, Click, ...).
+
+    Sends the event's own signal (``signals.bounce`` ...) then
+    ``signals.webhook_event``; a record type this library does not know
+    yet is acknowledged and sent as an ``UnknownEvent`` on ``webhook_event``.
+    """
+
+
+class InboundWebhookView(WebhookView):
+    """Inbound email (the server's InboundHookUrl); sends ``signals.inbound``."""
+
+    max_bytes_setting = "POSTMARK_INBOUND_MAX_BYTES"
+    default_max_bytes = MAX_INBOUND_BYTES
+
+    def parse(self, body: bytes) -> WebhookEvent:
+        return parse_inbound(body)
+
+
+events = EventWebhookView.as_view()
+inbound = InboundWebhookView.as_view()
+
+__all__ = ["EventWebhookView", "InboundWebhookView", "WebhookView", "events", "inbound"]

@@ -1,0 +1,15 @@
+"""URLconf for the webhook view tests: the package's urls, as a project includes them."""
+
+from django.urls import include, path
+
+from postmark.django.views import EventWebhookView
+
+urlpatterns = [
+    path("postmark/", include("postmark.django.urls")),
+    # One URL with credentials of its own, given to as_view().
+    path(
+        "custom/events/",
+        EventWebhookView.as_view(basic_auth="custom:view-secret", max_bytes=64),
+        name="custom-events",
+    ),
+]

@@ -1,0 +1,375 @@
+"""postmark.webhooks: parsing every payload type and checking credentials, without Django."""
+
+from __future__ import annotations
+
+import base64
+import json
+import pathlib
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+import postmark.webhooks as webhooks
+from postmark.exceptions import ConfigurationError
+from postmark.webhooks import (
+    Bounce,
+    Click,
+    Delivery,
+    Inbound,
+    Open,
+    SpamComplaint,
+    SubscriptionChange,
+    UnknownEvent,
+    WebhookAuth,
+    WebhookError,
+    basic_auth_header,
+    check_basic_auth,
+    check_secret_header,
+    parse_datetime,
+    parse_event,
+    parse_inbound,
+)
+
+PAYLOADS = pathlib.Path(__file__).parent / "webhooks"
+
+
+def load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((PAYLOADS / name).read_text())
+    return data
+
+
+def test_module_imports_no_web_framework() -> None:
+    code = (
+        "import sys, postmark.webhooks; "
+        "print(sorted(m for m in ('django', 'tornado', 'flask') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------
+# Each record type
+
+
+def test_bounce() -> None:
+    event = parse_event((PAYLOADS / "bounce.json").read_bytes())
+    assert type(event) is Bounce
+    assert event.record_type == "Bounce"
+    assert event.id == 692560173
+    assert (event.type, event.type_code, event.name) == ("HardBounce", 1, "Hard bounce")
+    assert event.email == "no.such.user@example.com"
+    assert event.from_email == "support@example.org"
+    assert event.message_id == "f105174b-cf63-4277-9f56-e74b27a1f287"
+    assert event.message_stream == "outbound"
+    assert event.server_id == 123456
+    assert event.tag == "password-reset"
+    assert event.metadata == {"user-id": "42", "flow": "password-reset"}
+    assert event.bounced_at == datetime(2024, 5, 14, 13, 25, 2, 417864, tzinfo=timezone.utc)
+    assert event.inactive and event.can_activate and event.dump_available
+    assert event.subject == "Reset your password"
+    assert event.content is not None and event.content.startswith("<raw bounce")
+    assert "raw bounce" not in repr(event)  # big fields stay out of reprs
+
+
+def test_spam_complaint_is_not_a_bounce() -> None:
+    event = parse_event(load("spam-complaint.json"))
+    assert type(event) is SpamComplaint
+    assert not isinstance(event, Bounce)
+    assert event.type_code == 100001 and event.inactive and not event.can_activate
+    assert event.content == "<abuse report>"
+
+
+def test_delivery() -> None:
+    event = parse_event(json.dumps(load("delivery.json")))
+    assert type(event) is Delivery
+    assert event.recipient == "john@example.com"
+    assert event.delivered_at == datetime(2024, 5, 14, 16, 30, 52, tzinfo=timezone.utc)
+    assert event.details == "Test delivery webhook details"
+    assert event.metadata == {"a_key": "a_value", "b_key": "b_value"}
+
+
+def test_open() -> None:
+    event = parse_event(load("open.json"))
+    assert type(event) is Open
+    assert event.first_open is True and event.read_seconds == 5
+    assert event.platform == "WebMail"
+    assert event.client is not None and event.client.family == "Chrome"
+    assert event.os is not None and event.os.company == "Apple Computer, Inc."
+    assert event.geo is not None and (event.geo.city, event.geo.ip) == ("Novi Sad", "192.0.2.55")
+    assert event.received_at == datetime(2024, 5, 14, 16, 31, 18, 521000, tzinfo=timezone.utc)
+
+
+def test_click() -> None:
+    event = parse_event(load("click.json"))
+    assert type(event) is Click
+    assert event.original_link == "https://example.com/welcome?step=2"
+    assert event.click_location == "HTML"
+    assert event.recipient == "john@example.com"
+    assert event.geo is not None and event.geo.country_iso_code == "RS"
+
+
+def test_subscription_change() -> None:
+    event = parse_event(load("subscription-change.json"))
+    assert type(event) is SubscriptionChange
+    assert event.suppress_sending is True
+    assert event.suppression_reason == "HardBounce"
+    assert event.origin == "Recipient"
+    assert event.changed_at == datetime(2024, 5, 14, 16, 40, tzinfo=timezone.utc)
+
+
+def test_reactivation_has_no_reason_and_no_message() -> None:
+    data = load("subscription-change.json") | {
+        "SuppressSending": False,
+        "SuppressionReason": None,
+        "MessageID": None,
+        "Origin": "Customer",
+    }
+    event = parse_event(data)
+    assert isinstance(event, SubscriptionChange)
+    assert (event.suppress_sending, event.suppression_reason, event.message_id) == (
+        False,
+        None,
+        None,
+    )
+
+
+def test_inbound() -> None:
+    message = parse_inbound((PAYLOADS / "inbound.json").read_bytes())
+    assert message.record_type == "Inbound"
+    assert message.from_email == "ada@example.com" and message.from_name == "Ada Customer"
+    assert message.from_full is not None and message.from_full.mailbox_hash is None
+    assert [m.email for m in message.to_full] == [
+        "4f7c2d1e9a0b+ticket-1234@inbound.postmarkapp.com"
+    ]
+    assert message.to_full[0].mailbox_hash == "ticket-1234"
+    assert message.cc_full[0].name == "Grace Colleague"
+    assert message.bcc_full == []
+    assert message.mailbox_hash == "ticket-1234"
+    assert message.stripped_text_reply == "Thanks, that fixed it."
+    assert message.sent_at == datetime(2024, 5, 14, 10, 15, 3, tzinfo=timezone(-timedelta(hours=4)))
+    assert message.header("x-spam-status") == "No"
+    assert message.header("In-Reply-To") == "<b1f3c0de@example.org>"
+    assert message.header("X-Missing") is None
+    assert message.spam_score == -0.1
+    (attachment,) = message.attachments
+    assert (attachment.name, attachment.content_type, attachment.content_length) == (
+        "note.txt",
+        "text/plain",
+        18,
+    )
+    assert attachment.content == b"Hello, attachment!"
+    assert attachment.content_id is None
+
+
+def test_inbound_is_recognised_without_a_record_type() -> None:
+    assert type(parse_event(load("inbound.json"))) is Inbound
+
+
+def test_unknown_record_type_keeps_everything() -> None:
+    event = parse_event(load("unknown-record-type.json"))
+    assert type(event) is UnknownEvent
+    assert event.record_type == "SomethingNew"
+    assert event.message_id == "5f1b2e3c-0000-4000-8000-000000000001"
+    assert event.raw["FutureField"] == {"nested": [1, 2, 3]}
+
+
+def test_object_without_record_type_or_inbound_fields_is_unknown() -> None:
+    event = parse_event({"Hello": "world"})
+    assert type(event) is UnknownEvent and event.record_type == ""
+
+
+# --------------------------------------------------------------------------
+# Tolerance
+
+
+def test_unknown_fields_are_ignored_but_kept_in_raw() -> None:
+    data = load("delivery.json") | {"BrandNewField": 1}
+    event = parse_event(data)
+    assert type(event) is Delivery
+    assert event.raw["BrandNewField"] == 1
+
+
+def test_wrong_types_become_none_instead_of_errors() -> None:
+    data = load("bounce.json") | {
+        "ID": "not a number",
+        "TypeCode": None,
+        "BouncedAt": "yesterday",
+        "Metadata": ["not", "a", "dict"],
+        "Inactive": "maybe",
+        "Email": 12,
+        "ServerID": True,
+    }
+    event = parse_event(data)
+    assert isinstance(event, Bounce)
+    assert event.id is None and event.type_code is None and event.server_id is None
+    assert event.bounced_at is None
+    assert event.metadata == {}
+    assert event.inactive is False
+    assert event.email == "12"
+
+
+def test_metadata_values_are_text() -> None:
+    event = parse_event({"RecordType": "Delivery", "Metadata": {"n": 5, "none": None, "s": "x"}})
+    assert isinstance(event, Delivery)
+    assert event.metadata == {"n": "5", "s": "x"}
+
+
+def test_damaged_inbound_parts_are_skipped() -> None:
+    data = load("inbound.json") | {
+        "ToFull": [{"Name": "no email"}, "junk", {"Email": "ok@example.com"}],
+        "Headers": [{"Value": "no name"}, {"Name": "X-Ok", "Value": None}],
+        "Attachments": [{"Name": "bad.bin", "Content": "%%%not base64%%%"}, "junk"],
+        "Date": "not a date",
+    }
+    message = parse_inbound(data)
+    assert [m.email for m in message.to_full] == ["ok@example.com"]
+    assert [(h.name, h.value) for h in message.headers] == [("X-Ok", "")]
+    assert message.attachments[0].content == b""
+    assert message.sent_at is None and message.spam_score is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-14T13:25:02.4178645Z", datetime(2024, 5, 14, 13, 25, 2, 417864, timezone.utc)),
+        (
+            "2024-05-14T09:21:37.5512864-04:00",
+            datetime(2024, 5, 14, 9, 21, 37, 551286, timezone(-timedelta(hours=4))),
+        ),
+        ("2024-05-14T10:02:41Z", datetime(2024, 5, 14, 10, 2, 41, tzinfo=timezone.utc)),
+        (
+            "2024-05-14T10:02:41+0200",
+            datetime(2024, 5, 14, 10, 2, 41, 0, timezone(timedelta(2 / 24))),
+        ),
+        ("2024-05-14T10:02:41", datetime(2024, 5, 14, 10, 2, 41)),
+        ("2024-02-30T10:02:41Z", None),
+        ("soon", None),
+        (None, None),
+        (1715692800, None),
+    ],
+)
+def test_parse_datetime(text: Any, expected: datetime | None) -> None:
+    assert parse_datetime(text) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"not json", b"[]", b"[{}]", b"null", b"42", b"\xff\xfe", '{"RecordType": '],
+)
+def test_bodies_that_are_not_a_json_object_are_refused(body: bytes | str) -> None:
+    with pytest.raises(WebhookError) as info:
+        parse_event(body)
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(WebhookError):
+        parse_inbound(body)
+
+
+# --------------------------------------------------------------------------
+# Credentials
+
+CREDENTIALS = (webhooks.BasicAuth("postmark", "s3cret pass"),)
+
+
+@pytest.mark.parametrize(
+    ("header", "ok"),
+    [
+        (basic_auth_header("postmark", "s3cret pass"), True),
+        ("basic " + base64.b64encode(b"postmark:s3cret pass").decode(), True),
+        (basic_auth_header("postmark", "s3cret pas"), False),
+        (basic_auth_header("postmar", "s3cret pass"), False),
+        (basic_auth_header("postmark", "s3cret pass:extra"), False),
+        ("Bearer " + base64.b64encode(b"postmark:s3cret pass").decode(), False),
+        ("Basic " + base64.b64encode(b"postmarks3cret pass").decode(), False),
+        ("Basic ???", False),
+        ("Basic", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_check_basic_auth(header: str | None, ok: bool) -> None:
+    assert check_basic_auth(header, CREDENTIALS) is ok
+
+
+def test_non_ascii_credentials() -> None:
+    credentials = (webhooks.BasicAuth("jürgen", "pässwörd"),)
+    assert check_basic_auth(basic_auth_header("jürgen", "pässwörd"), credentials)
+    assert not check_basic_auth(basic_auth_header("jurgen", "pässwörd"), credentials)
+
+
+def test_basic_auth_compares_user_and_password_in_constant_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compared: list[tuple[bytes, bytes]] = []
+    real = webhooks.hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(webhooks.hmac, "compare_digest", spy)
+    two = (webhooks.BasicAuth("a", "1"), webhooks.BasicAuth("b", "2"))
+    assert not check_basic_auth(basic_auth_header("wrong-user", "x"), two)
+    # Both fields of every credential are compared, even after a wrong username.
+    assert compared == [(b"wrong-user", b"a"), (b"x", b"1"), (b"wrong-user", b"b"), (b"x", b"2")]
+    compared.clear()
+    assert check_secret_header("guess", "secret") is False
+    assert compared == [(b"guess", b"secret")]
+
+
+def test_check_secret_header() -> None:
+    assert check_secret_header("value", "value")
+    assert not check_secret_header("Value", "value")
+    assert not check_secret_header(None, "value")
+    assert not check_secret_header("", "value")
+
+
+def test_webhook_auth_from_settings_forms() -> None:
+    assert WebhookAuth.from_settings("u:p:with:colons").basic == (
+        webhooks.BasicAuth("u", "p:with:colons"),
+    )
+    assert WebhookAuth.from_settings(("u", "p")).basic == (webhooks.BasicAuth("u", "p"),)
+    rotation = WebhookAuth.from_settings(["u1:p1", ("u2", "p2")])
+    assert [c.username for c in rotation.basic] == ["u1", "u2"]
+    header = WebhookAuth.from_settings(secret_header="X-Secret: value with: colon").header
+    assert header == webhooks.SecretHeader("X-Secret", "value with: colon")
+    pair = WebhookAuth.from_settings(secret_header=("X-Secret", "v")).header
+    assert pair == webhooks.SecretHeader("X-Secret", "v")
+    assert not WebhookAuth.from_settings().configured
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"basic_auth": "no-colon"},
+        {"basic_auth": ":password"},
+        {"basic_auth": "user:"},
+        {"basic_auth": 42},
+        {"secret_header": "X-Secret"},
+        {"secret_header": ("X Secret", "v")},
+        {"secret_header": ("X-Secret", "")},
+    ],
+)
+def test_bad_credential_settings(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ConfigurationError):
+        WebhookAuth.from_settings(**kwargs)
+
+
+def test_secrets_stay_out_of_reprs() -> None:
+    auth = WebhookAuth.from_settings("user:hunter2", ("X-Secret", "topsecret"))
+    assert "hunter2" not in repr(auth) and "topsecret" not in repr(auth)
+
+
+def test_webhook_auth_check() -> None:
+    auth = WebhookAuth.from_settings("user:pw", ("X-Secret", "s"))
+    good = {"authorization": basic_auth_header("user", "pw"), "x-secret": "s"}
+    assert auth.check(good)  # any letter case in a plain dict
+    assert not auth.check({"Authorization": basic_auth_header("user", "pw")})
+    assert not auth.check({"X-Secret": "s"})
+    assert auth.challenge is not None and auth.challenge.startswith('Basic realm="')
+    header_only = WebhookAuth.from_settings(secret_header=("X-Secret", "s"))
+    assert header_only.challenge is None
+    assert header_only.check({"X-Secret": "s"})
+    assert not WebhookAuth().check(good)  # nothing configured accepts nothing
