@@ -285,9 +285,23 @@ class RetryPolicy:
     retries: int = 3
     backoff: float = 0.5
     max_backoff: float = 8.0
-    deadline: float = 60.0
+    deadline: float = 180.0
+    max_retry_after: float = 60.0
     retry_statuses_any_method: frozenset[int] = field(default=frozenset({429, 503}))
     retry_statuses_idempotent: frozenset[int] = field(default=frozenset({500, 502, 504}))
+
+    @classmethod
+    def configured(cls, retries: int | None = None, deadline: float | None = None) -> RetryPolicy:
+        """The default policy with a client's ``retries=`` and ``deadline=`` applied."""
+        from postmark.config import parse_float
+
+        default = cls()
+        return cls(
+            retries=default.retries if retries is None else max(0, int(retries)),
+            deadline=default.deadline
+            if deadline is None
+            else parse_float(deadline, name="deadline"),
+        )
 
     def retry_status(self, call: Call, status: int) -> bool:
         if status in self.retry_statuses_any_method:
@@ -318,7 +332,7 @@ class RetryPolicy:
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait before attempt ``attempt + 1`` (exponential, jittered, capped)."""
         if retry_after is not None and retry_after >= 0:
-            return min(retry_after, self.max_backoff)
+            return min(retry_after, self.max_retry_after)
         # The exponent is bounded so a very long retry run cannot overflow a float.
         ceiling = min(self.max_backoff, self.backoff * 2.0 ** min(attempt - 1, 64))
         return random.uniform(ceiling / 2, ceiling)
@@ -383,7 +397,22 @@ def no_answer_error(
 
 
 # --------------------------------------------------------------------------
-# TLS trust
+# Tokens and TLS trust
+
+
+def check_token(token: str) -> str:
+    """The token without surrounding whitespace; refused (never echoed) if unusable.
+
+    A token read from a file often ends in a newline, which HTTP clients
+    reject with an error that quotes the header value, token included.
+    """
+    token = str(token).strip()
+    if not token or not all("!" <= c <= "~" for c in token):
+        raise ConfigurationError(
+            "The Postmark token is empty or contains spaces, line breaks or non-ASCII "
+            "characters; copy it again from the API Tokens tab of your server or account."
+        )
+    return token
 
 
 def resolve_ca_bundle(explicit: str | None = None, *, trust_env: bool = True) -> str | None:

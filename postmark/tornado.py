@@ -78,6 +78,7 @@ from postmark.protocol import (
     Call,
     RetryPolicy,
     build_call,
+    check_token,
     decode_response,
     encode_json,
     no_answer_error,
@@ -319,15 +320,10 @@ class AsyncTransport:
         ca_bundle: str | None = None,
         http_client: AsyncHTTPClient | None = None,
     ) -> None:
-        if not token:
-            raise ConfigurationError("AsyncTransport needs a Postmark token.")
+        token = check_token(token)
         self.base_url = resolve_base_url(base_url)
         self.timeout = resolve_timeout(timeout)
-        policy = RetryPolicy()
-        self.retry_policy = RetryPolicy(
-            retries=policy.retries if retries is None else max(0, int(retries)),
-            deadline=policy.deadline if deadline is None else float(deadline),
-        )
+        self.retry_policy = RetryPolicy.configured(retries, deadline)
         self.ca_bundle = resolve_ca_bundle(ca_bundle) or _default_ca_bundle()
         self._http_client = http_client
         self._headers = {

@@ -14,7 +14,6 @@ Proxies and CA settings from the environment are still honoured.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -25,19 +24,16 @@ import urllib3.exceptions
 from requests.structures import CaseInsensitiveDict
 
 from postmark import config
-from postmark.exceptions import (
-    ConfigurationError,
-    PostmarkError,
-    RequestTimeoutError,
-    TLSError,
-    TransportError,
-)
+from postmark.exceptions import ConfigurationError, PostmarkError
 from postmark.protocol import (
     DEFAULT_BASE_URL,
     Call,
     RetryPolicy,
     build_call,
+    check_token,
     decode_response,
+    no_answer_error,
+    resolve_ca_bundle,
     user_agent,
 )
 
@@ -105,29 +101,8 @@ def _ca_bundle(ca_bundle: str | None, session: requests.Session) -> str | bool:
             "TLS verification cannot be turned off. To trust a private CA, pass "
             "ca_bundle='/path/to/ca.pem' (or set REQUESTS_CA_BUNDLE)."
         )
-    chosen = ca_bundle or (session.verify if isinstance(session.verify, str) else None)
-    if chosen is None and session.trust_env:
-        chosen = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if chosen is None:
-        return True
-    if not os.path.exists(chosen):
-        raise ConfigurationError(f"CA bundle {chosen!r} does not exist.")
-    return chosen
-
-
-def _check_token(token: str) -> str:
-    """The token without surrounding whitespace; refused (never echoed) if unusable.
-
-    A token read from a file often ends in a newline, which ``http.client``
-    would reject with an error that quotes the header value, token included.
-    """
-    token = str(token).strip()
-    if not token or not all("!" <= c <= "~" for c in token):
-        raise ConfigurationError(
-            "The Postmark token is empty or contains spaces, line breaks or non-ASCII "
-            "characters; copy it again from the API Tokens tab of your server or account."
-        )
-    return token
+    explicit = ca_bundle or (session.verify if isinstance(session.verify, str) else None)
+    return resolve_ca_bundle(explicit, trust_env=session.trust_env) or True
 
 
 def _forget_request(error: requests.RequestException) -> None:
@@ -155,34 +130,15 @@ def _nothing_sent(error: requests.RequestException) -> bool:
 
 
 def _describe_failure(call: Call, error: requests.RequestException) -> PostmarkError:
-    """The exception raised for a call that got no HTTP answer."""
-    sent = not _nothing_sent(error)
-    after = (
-        " The request may have reached Postmark, so it was not repeated: "
-        "check Postmark's activity log before sending again."
-        if sent and not call.idempotent
-        else ""
-    )
+    """The exception raised for a call that got no HTTP answer (see ``no_answer_error``)."""
     if isinstance(error, requests.exceptions.SSLError):
-        return TLSError(
-            f"{call.label}: TLS verification failed ({error.__class__.__name__}). "
-            "Check the system clock, the base URL, and ca_bundle / REQUESTS_CA_BUNDLE.",
-            inner_exception=error,
-        )
-    if isinstance(error, requests.Timeout):
-        stage = "connect" if isinstance(error, requests.ConnectTimeout) else "answer"
-        return RequestTimeoutError(
-            f"{call.label}: Postmark did not {stage} in time.{after}",
-            inner_exception=error,
-            may_have_been_sent=sent,
-            retryable=not sent or call.idempotent,
-        )
-    what = "could not connect" if not sent else "the connection broke before an answer"
-    return TransportError(
-        f"{call.label}: {what} ({_root_cause(error)}).{after}",
-        inner_exception=error,
-        may_have_been_sent=sent,
-        retryable=not sent or call.idempotent,
+        kind = "tls"
+    elif isinstance(error, requests.Timeout):
+        kind = "timeout"
+    else:
+        kind = "connection"
+    return no_answer_error(
+        call, error, nothing_sent=_nothing_sent(error), kind=kind, reason=_root_cause(error)
     )
 
 
@@ -218,18 +174,10 @@ class Transport:
         ca_bundle: str | None = None,
         session: requests.Session | None = None,
     ) -> None:
-        token = _check_token(token)
+        token = check_token(token)
         self.base_url = resolve_base_url(base_url)
         self.timeout = resolve_timeout(timeout)
-        policy = RetryPolicy()
-        self.retry_policy = RetryPolicy(
-            retries=policy.retries if retries is None else max(0, int(retries)),
-            deadline=(
-                policy.deadline
-                if deadline is None
-                else config.parse_float(deadline, name="deadline")
-            ),
-        )
+        self.retry_policy = RetryPolicy.configured(retries, deadline)
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
         self._verify = _ca_bundle(ca_bundle, self.session)
@@ -300,17 +248,11 @@ class Transport:
             try:
                 return self._attempt(call, attempt, remaining)
             except PostmarkError as error:
-                wait = self._retry_wait(error, attempt)
-                elapsed = time.monotonic() - started
-                if wait is None or elapsed + wait >= policy.deadline:
+                wait = policy.next_delay(error, attempt, time.monotonic() - started)
+                if wait is None:
                     raise
                 logger.debug("retrying %s in %.2fs after: %s", call.label, wait, error)
                 time.sleep(wait)
-
-    def _retry_wait(self, error: PostmarkError, attempt: int) -> float | None:
-        if not error.retryable or attempt > self.retry_policy.retries:
-            return None
-        return self.retry_policy.delay(attempt, error.retry_after)
 
     def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
         connect, read = self.timeout

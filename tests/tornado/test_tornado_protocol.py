@@ -8,7 +8,6 @@ same attempt.
 
 from __future__ import annotations
 
-import random
 import socket
 import ssl
 from typing import Any
@@ -23,10 +22,7 @@ from tornado.simple_httpclient import HTTPStreamClosedError, HTTPTimeoutError
 from postmark import protocol, transport
 from postmark.exceptions import (
     ConfigurationError,
-    PostmarkError,
     RateLimitError,
-    ServerError,
-    TransportError,
 )
 from postmark.protocol import RetryPolicy, build_call, no_answer_error
 from postmark.tornado import classify_failure
@@ -139,39 +135,6 @@ def test_a_post_that_may_have_gone_out_is_never_retryable() -> None:
     assert "check Postmark's activity log" in str(error)
 
 
-# --------------------------------------------------------------------------
-# Same decision to retry as the sync transport
-
-
-def _sync_wait(policy: RetryPolicy, error: PostmarkError, attempt: int, elapsed: float) -> Any:
-    """What transport.Transport.execute decides (its _retry_wait plus the deadline check)."""
-    t = transport.Transport.__new__(transport.Transport)
-    t.retry_policy = policy
-    wait = t._retry_wait(error, attempt)
-    if wait is None or elapsed + wait >= policy.deadline:
-        return None
-    return wait
-
-
-@pytest.mark.parametrize("attempt", [1, 2, 3, 4, 5])
-@pytest.mark.parametrize("elapsed", [0.0, 5.0, 59.9])
-@pytest.mark.parametrize(
-    "error",
-    [
-        RateLimitError("429", retryable=True, retry_after=1.0),
-        ServerError("500", retryable=False),
-        TransportError("refused", retryable=True),
-        ServerError("503", retryable=True, retry_after=100.0),
-    ],
-)
-def test_next_delay_matches_the_sync_transport(
-    attempt: int, elapsed: float, error: PostmarkError
-) -> None:
-    policy = RetryPolicy()
-    random.seed(attempt)  # the backoff is jittered: give both the same draw
-    got = policy.next_delay(error, attempt, elapsed)
-    random.seed(attempt)
-    assert got == _sync_wait(policy, error, attempt, elapsed)
 
 
 def test_next_delay_respects_the_deadline() -> None:
