@@ -120,8 +120,9 @@ def test_return_json_gives_every_answer_in_input_order() -> None:
 def test_mixed_batch_routes_template_messages_to_their_endpoint() -> None:
     fake_batch_endpoints()
     plain = message(0)
-    templated = message(1, subject=None, text_body=None, template_alias="welcome",
-                        template_model={"name": "Ada"})
+    templated = message(
+        1, subject=None, text_body=None, template_alias="welcome", template_model={"name": "Ada"}
+    )
     batch = PMBatchMail(messages=[templated, plain], api_key="token")
     assert batch.template is True
     assert batch.send() is True
@@ -139,9 +140,7 @@ def test_batch_key_is_used_only_for_messages_without_their_own() -> None:
     shared = message(1)
     PMBatchMail(messages=[own, shared], api_key="batch-token").send()
     tokens = {
-        c.request.headers["X-Postmark-Server-Token"]: [
-            m["To"] for m in json.loads(c.request.body)
-        ]
+        c.request.headers["X-Postmark-Server-Token"]: [m["To"] for m in json.loads(c.request.body)]
         for c in responses.calls
     }
     assert tokens == {"own-token": ["user0@example.com"], "batch-token": ["user1@example.com"]}
@@ -214,8 +213,11 @@ def test_200_that_is_not_a_list_fails_every_message_of_that_request() -> None:
 
 @responses.activate
 def test_bad_token_stops_after_the_first_request() -> None:
-    responses.post(f"{API}/email/batch", status=401,
-                   json={"ErrorCode": 10, "Message": "Bad or missing API token"})
+    responses.post(
+        f"{API}/email/batch",
+        status=401,
+        json={"ErrorCode": 10, "Message": "Bad or missing API token"},
+    )
     messages = [message(i) for i in range(1100)]
     with pytest.raises(postmark.PMMailUnauthorizedException) as caught:
         PMBatchMail(messages=messages, api_key="wrong").send()

@@ -61,8 +61,14 @@ def test_get_all_defaults_leave_empty_filters_out_and_accept_new_ones() -> None:
     manager = PMBounceManager(api_key="t")
     manager.get_all()
     assert query() == {"count": ["25"], "offset": ["0"]}
-    manager.get_all(inactive="false", type="HardBounce", message_stream="outbound",
-                    from_date="2024-01-01", to_date="2024-01-31", message_id="abc")
+    manager.get_all(
+        inactive="false",
+        type="HardBounce",
+        message_stream="outbound",
+        from_date="2024-01-01",
+        to_date="2024-01-31",
+        message_id="abc",
+    )
     assert query() == {
         "count": ["25"],
         "offset": ["0"],
@@ -80,8 +86,7 @@ def test_get_all_defaults_leave_empty_filters_out_and_accept_new_ones() -> None:
     [
         ("get_single", "GET", "/bounces/692560173", BOUNCE),
         ("get_dump", "GET", "/bounces/692560173/dump", {"Body": "raw source"}),
-        ("activate", "PUT", "/bounces/692560173/activate",
-         {"Message": "OK", "Bounce": BOUNCE}),
+        ("activate", "PUT", "/bounces/692560173/activate", {"Message": "OK", "Bounce": BOUNCE}),
     ],
 )
 @responses.activate
@@ -103,8 +108,9 @@ def test_ids_are_encoded_into_the_path() -> None:
 
 @responses.activate
 def test_errors_are_raised_not_returned() -> None:
-    responses.get(f"{API}/bounces/1", status=422,
-                  json={"ErrorCode": 1001, "Message": "Bounce not found"})
+    responses.get(
+        f"{API}/bounces/1", status=422, json={"ErrorCode": 1001, "Message": "Bounce not found"}
+    )
     with pytest.raises(postmark.UnprocessableEntityError) as caught:
         PMBounceManager(api_key="t").get_single(1)
     assert caught.value.error_code == 1001

@@ -389,17 +389,36 @@ def test_settings_fill_api_key_sender_and_track_opens(monkeypatch: pytest.Monkey
 @pytest.mark.parametrize(
     ("status", "body", "legacy", "new"),
     [
-        (401, {"ErrorCode": 10, "Message": "Bad token"}, "PMMailUnauthorizedException",
-         "UnauthorizedError"),
-        (422, {"ErrorCode": 300, "Message": "Invalid 'To' address: 'x'."},
-         "PMMailUnprocessableEntityException", "UnprocessableEntityError"),
-        (422, {"ErrorCode": 406, "Message": "You tried to send to a recipient that has been "
-               "marked as inactive. Found inactive addresses: gone@example.com. Inactive "
-               "recipients are ones that have generated a hard bounce, a spam complaint, "
-               "or a manual suppression. "},
-         "PMMailInactiveRecipientException", "InactiveRecipientError"),
-        (500, {"ErrorCode": 101, "Message": "Internal"}, "PMMailServerErrorException",
-         "ServerError"),
+        (
+            401,
+            {"ErrorCode": 10, "Message": "Bad token"},
+            "PMMailUnauthorizedException",
+            "UnauthorizedError",
+        ),
+        (
+            422,
+            {"ErrorCode": 300, "Message": "Invalid 'To' address: 'x'."},
+            "PMMailUnprocessableEntityException",
+            "UnprocessableEntityError",
+        ),
+        (
+            422,
+            {
+                "ErrorCode": 406,
+                "Message": "You tried to send to a recipient that has been "
+                "marked as inactive. Found inactive addresses: gone@example.com. Inactive "
+                "recipients are ones that have generated a hard bounce, a spam complaint, "
+                "or a manual suppression. ",
+            },
+            "PMMailInactiveRecipientException",
+            "InactiveRecipientError",
+        ),
+        (
+            500,
+            {"ErrorCode": 101, "Message": "Internal"},
+            "PMMailServerErrorException",
+            "ServerError",
+        ),
         (404, {"ErrorCode": 0, "Message": "Not found"}, "PMMailSendException", "NotFoundError"),
     ],
 )

@@ -1013,7 +1013,9 @@ def test_retry_waits_use_jittered_growing_backoff(
         assert ceiling / 2 <= wait <= ceiling
 
 
-@pytest.mark.parametrize(("header", "wait"), [("2", 2.0), ("0.1", 0.1), ("30", 30.0), ("120", 60.0)])
+@pytest.mark.parametrize(
+    ("header", "wait"), [("2", 2.0), ("0.1", 0.1), ("30", 30.0), ("120", 60.0)]
+)
 def test_retry_after_is_honoured_and_capped(
     rsps: responses.RequestsMock, no_sleep: list[float], header: str, wait: float
 ) -> None:

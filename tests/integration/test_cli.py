@@ -23,8 +23,11 @@ def sandbox() -> Iterator[Sandbox]:
         yield server
 
 
-def postmark(sandbox: Sandbox | None, *args: str, token: str | None = SECRET,
-             ) -> subprocess.CompletedProcess[str]:
+def postmark(
+    sandbox: Sandbox | None,
+    *args: str,
+    token: str | None = SECRET,
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("POSTMARK_")}
     if sandbox is not None:
         env["POSTMARK_API_URL"] = sandbox.url
@@ -51,9 +54,24 @@ def test_send_from_flags(sandbox: Sandbox, tmp_path: Path) -> None:
     attachment = tmp_path / "notes.txt"
     attachment.write_text("attached")
     result = postmark(
-        sandbox, "send", "--from", "me@example.com", "--to", "you@example.com",
-        "--subject", "CLI hello", "--text", "Hi", "--tag", "cli",
-        "--metadata", "user=42", "--header", "X-Campaign: spring", "--attach", str(attachment),
+        sandbox,
+        "send",
+        "--from",
+        "me@example.com",
+        "--to",
+        "you@example.com",
+        "--subject",
+        "CLI hello",
+        "--text",
+        "Hi",
+        "--tag",
+        "cli",
+        "--metadata",
+        "user=42",
+        "--header",
+        "X-Campaign: spring",
+        "--attach",
+        str(attachment),
     )
     assert result.returncode == 0, result.stderr
     assert_clean(result)
@@ -67,9 +85,16 @@ def test_send_from_flags(sandbox: Sandbox, tmp_path: Path) -> None:
 
 def test_send_from_json_and_eml(sandbox: Sandbox, tmp_path: Path) -> None:
     message = tmp_path / "m.json"
-    message.write_text(json.dumps(
-        {"From": "me@example.com", "To": "a@example.com", "Subject": "From JSON",
-         "TextBody": "x"}))
+    message.write_text(
+        json.dumps(
+            {
+                "From": "me@example.com",
+                "To": "a@example.com",
+                "Subject": "From JSON",
+                "TextBody": "x",
+            }
+        )
+    )
     eml = tmp_path / "m.eml"
     eml.write_text(
         "From: Me <me@example.com>\r\nTo: b@example.com\r\nSubject: From EML\r\n"
@@ -86,8 +111,18 @@ def test_send_from_json_and_eml(sandbox: Sandbox, tmp_path: Path) -> None:
 
 
 def test_invalid_input_exits_2_without_traceback(sandbox: Sandbox) -> None:
-    result = postmark(sandbox, "send", "--from", "me@example.com", "--to", "a@example.com",
-                      "--subject", "bad\r\nBcc: x@example.com", "--text", "x")
+    result = postmark(
+        sandbox,
+        "send",
+        "--from",
+        "me@example.com",
+        "--to",
+        "a@example.com",
+        "--subject",
+        "bad\r\nBcc: x@example.com",
+        "--text",
+        "x",
+    )
     assert result.returncode == 2
     assert "line break" in result.stderr
     assert_clean(result)
@@ -103,8 +138,18 @@ def test_missing_token_exits_3(sandbox: Sandbox) -> None:
 
 def test_rejected_token_exits_1_and_never_prints_it() -> None:
     with Sandbox(tokens=["the-only-good-token"]) as server:
-        result = postmark(server, "send", "--from", "me@example.com", "--to",
-                          "a@example.com", "--subject", "s", "--text", "t")
+        result = postmark(
+            server,
+            "send",
+            "--from",
+            "me@example.com",
+            "--to",
+            "a@example.com",
+            "--subject",
+            "s",
+            "--text",
+            "t",
+        )
     assert result.returncode == 1
     assert "401" in result.stderr
     assert_clean(result)
@@ -131,8 +176,12 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
 
 def test_batch_csv_sends_everything_once_and_resumes(sandbox: Sandbox, tmp_path: Path) -> None:
     rows = [
-        {"from": "me@example.com", "to": f"user{i}@example.com", "subject": f"Row {i}",
-         "text_body": "hello"}
+        {
+            "from": "me@example.com",
+            "to": f"user{i}@example.com",
+            "subject": f"Row {i}",
+            "text_body": "hello",
+        }
         for i in range(1200)
     ]
     rows[600]["subject"] = ""  # invalid at Postmark: no subject and no template
@@ -163,13 +212,17 @@ def test_batch_csv_sends_everything_once_and_resumes(sandbox: Sandbox, tmp_path:
 def test_batch_jsonl_accepts_postmark_keys(sandbox: Sandbox, tmp_path: Path) -> None:
     source = tmp_path / "m.jsonl"
     source.write_text(
-        json.dumps({"From": "me@example.com", "To": "a@example.com", "Subject": "A",
-                    "TextBody": "x"}) + "\n\n"
-        + json.dumps({"to": "b@example.com", "subject": "B", "text_body": "y"}) + "\n"
+        json.dumps(
+            {"From": "me@example.com", "To": "a@example.com", "Subject": "A", "TextBody": "x"}
+        )
+        + "\n\n"
+        + json.dumps({"to": "b@example.com", "subject": "B", "text_body": "y"})
+        + "\n"
     )
     results = tmp_path / "r.jsonl"
-    result = postmark(sandbox, "batch", str(source), "--results", str(results),
-                      "--from", "default@example.com")
+    result = postmark(
+        sandbox, "batch", str(source), "--results", str(results), "--from", "default@example.com"
+    )
     assert result.returncode == 0, result.stderr
     stored = sandbox.messages()
     assert [m["Subject"] for m in stored] == ["A", "B"]
@@ -177,15 +230,27 @@ def test_batch_jsonl_accepts_postmark_keys(sandbox: Sandbox, tmp_path: Path) -> 
 
 
 def test_bounces_commands(sandbox: Sandbox) -> None:
-    sent = postmark(sandbox, "send", "--from", "me@example.com", "--to",
-                    "HardBounce@bounce-testing.postmarkapp.com", "--subject", "s", "--text", "t")
+    sent = postmark(
+        sandbox,
+        "send",
+        "--from",
+        "me@example.com",
+        "--to",
+        "HardBounce@bounce-testing.postmarkapp.com",
+        "--subject",
+        "s",
+        "--text",
+        "t",
+    )
     assert sent.returncode == 0, sent.stderr
     listing = postmark(sandbox, "bounces", "list", "--type", "HardBounce")
     assert listing.returncode == 0, listing.stderr
     bounces = json.loads(listing.stdout)["Bounces"]
     assert [b["Email"].lower() for b in bounces] == ["hardbounce@bounce-testing.postmarkapp.com"]
     bounce_id = str(bounces[0]["ID"])
-    assert json.loads(postmark(sandbox, "bounces", "get", bounce_id).stdout)["ID"] == bounces[0]["ID"]
+    assert (
+        json.loads(postmark(sandbox, "bounces", "get", bounce_id).stdout)["ID"] == bounces[0]["ID"]
+    )
     assert postmark(sandbox, "bounces", "dump", bounce_id).returncode == 0
     activated = postmark(sandbox, "bounces", "activate", bounce_id)
     assert activated.returncode == 0, activated.stderr
@@ -205,17 +270,38 @@ def test_help_everywhere(command: list[str]) -> None:
 def test_sandbox_command_serves_and_prints_its_url(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("POSTMARK_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "postmark", "sandbox", "--port", "0",
-         "--db", str(tmp_path / "box.sqlite3")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "postmark",
+            "sandbox",
+            "--port",
+            "0",
+            "--db",
+            str(tmp_path / "box.sqlite3"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
         url = next(word for word in line.split() if word.startswith("http://127.0.0.1:"))
         server = type("Running", (), {"url": url.rstrip("/")})()
-        sent = postmark(server, "send", "--from", "me@example.com", "--to", "a@example.com",  # type: ignore[arg-type]
-                        "--subject", "via CLI sandbox", "--text", "x")
+        sent = postmark(
+            server,
+            "send",
+            "--from",
+            "me@example.com",
+            "--to",
+            "a@example.com",  # type: ignore[arg-type]
+            "--subject",
+            "via CLI sandbox",
+            "--text",
+            "x",
+        )
         assert sent.returncode == 0, sent.stderr
     finally:
         process.terminate()

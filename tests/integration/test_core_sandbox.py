@@ -33,8 +33,12 @@ def mail(i: int = 0, **fields: object) -> PMMail:
 
 
 def test_pmmail_round_trip(sandbox: Sandbox) -> None:
-    message = mail(html_body="<p>Hi</p>", tag="welcome", metadata={"user": "42"},
-                   attachments=[postmark.attachment_from_bytes(b"data", "a.txt")])
+    message = mail(
+        html_body="<p>Hi</p>",
+        tag="welcome",
+        metadata={"user": "42"},
+        attachments=[postmark.attachment_from_bytes(b"data", "a.txt")],
+    )
     assert message.send() is True
     [stored] = sandbox.messages()
     assert stored["MessageID"] == message.message_id
@@ -85,8 +89,9 @@ def test_stalled_post_times_out_and_is_not_replayed(sandbox: Sandbox) -> None:
     client = ServerClient(base_url=sandbox.url, timeout=(2.0, 0.5), retries=3)
     started = time.monotonic()
     with pytest.raises(postmark.RequestTimeoutError) as caught:
-        client.email.send(sender="me@example.com", to="a@example.com", subject="once",
-                          text_body="x")
+        client.email.send(
+            sender="me@example.com", to="a@example.com", subject="once", text_body="x"
+        )
     assert time.monotonic() - started < 1.4
     assert caught.value.may_have_been_sent
     time.sleep(1.3)  # let the stalled request finish on the server side
@@ -96,8 +101,9 @@ def test_stalled_post_times_out_and_is_not_replayed(sandbox: Sandbox) -> None:
 def test_rate_limited_post_is_retried_and_stored_once(sandbox: Sandbox) -> None:
     sandbox.inject_fault("429", count=2, path="/email")
     client = ServerClient(base_url=sandbox.url, retries=3)
-    response = client.email.send(sender="me@example.com", to="a@example.com",
-                                 subject="after 429", text_body="x")
+    response = client.email.send(
+        sender="me@example.com", to="a@example.com", subject="after 429", text_body="x"
+    )
     assert [m["MessageID"] for m in sandbox.messages()] == [response["MessageID"]]
 
 
@@ -105,8 +111,7 @@ def test_500_on_post_is_not_retried(sandbox: Sandbox) -> None:
     sandbox.inject_fault("500", count=1, path="/email")
     client = ServerClient(base_url=sandbox.url, retries=3)
     with pytest.raises(postmark.ServerError):
-        client.email.send(sender="me@example.com", to="a@example.com", subject="s",
-                          text_body="x")
+        client.email.send(sender="me@example.com", to="a@example.com", subject="s", text_body="x")
     # The fault was used up by exactly one attempt: the next send goes through.
     client.email.send(sender="me@example.com", to="a@example.com", subject="t", text_body="x")
     assert [m["Subject"] for m in sandbox.messages()] == ["t"]
@@ -116,8 +121,7 @@ def test_dropped_connection_on_post_is_not_replayed(sandbox: Sandbox) -> None:
     sandbox.inject_fault("drop", count=1, path="/email")
     client = ServerClient(base_url=sandbox.url, retries=3)
     with pytest.raises(postmark.TransportError) as caught:
-        client.email.send(sender="me@example.com", to="a@example.com", subject="s",
-                          text_body="x")
+        client.email.send(sender="me@example.com", to="a@example.com", subject="s", text_body="x")
     assert caught.value.may_have_been_sent
 
 
@@ -136,8 +140,12 @@ def test_8_threads_200_sends_each_stored_exactly_once(sandbox: Sandbox) -> None:
     def worker(thread: int) -> None:
         for n in range(200):
             try:
-                answer = client.email.send(sender="me@example.com", to="a@example.com",
-                                           subject=f"t{thread}-{n}", text_body="x")
+                answer = client.email.send(
+                    sender="me@example.com",
+                    to="a@example.com",
+                    subject=f"t{thread}-{n}",
+                    text_body="x",
+                )
             except BaseException as error:  # collected and asserted below
                 with lock:
                     errors.append(error)

@@ -11,8 +11,9 @@ from postmark.testing import Outbox
 
 
 def test_outbox_sees_pmmail(postmark_outbox: Outbox) -> None:
-    PMMail(sender="me@example.com", to="ada@example.com", subject="Welcome, Ada",
-           text_body="Hi").send()
+    PMMail(
+        sender="me@example.com", to="ada@example.com", subject="Welcome, Ada", text_body="Hi"
+    ).send()
     assert postmark_outbox.last["Subject"] == "Welcome, Ada"
     assert postmark_outbox.last["To"] == "ada@example.com"
     assert len(postmark_outbox) == 1
@@ -25,10 +26,15 @@ def test_each_test_starts_with_an_empty_outbox(postmark_outbox: Outbox) -> None:
 
 
 def test_outbox_for_batches_and_clients(postmark_outbox: Outbox) -> None:
-    PMBatchMail(messages=[PMMail(sender="me@example.com", to=f"u{i}@example.com",
-                                 subject=f"n{i}", text_body="x") for i in range(3)]).send()
-    ServerClient().email.send(sender="me@example.com", to="z@example.com", subject="client",
-                              text_body="x")
+    PMBatchMail(
+        messages=[
+            PMMail(sender="me@example.com", to=f"u{i}@example.com", subject=f"n{i}", text_body="x")
+            for i in range(3)
+        ]
+    ).send()
+    ServerClient().email.send(
+        sender="me@example.com", to="z@example.com", subject="client", text_body="x"
+    )
     assert postmark_outbox.subjects == ["n0", "n1", "n2", "client"]
     postmark_outbox.clear()
     assert len(postmark_outbox) == 0
