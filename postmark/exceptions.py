@@ -238,7 +238,5 @@ def parse_inactive_recipients(text: str | None) -> list[str]:
     match = _INACTIVE_LIST.search(text)
     if match is None:
         return []
-    found = (
-        address.lstrip("'").rstrip(".") for address in _ADDRESS.findall(match.group("list"))
-    )
+    found = (address.lstrip("'").rstrip(".") for address in _ADDRESS.findall(match.group("list")))
     return list(dict.fromkeys(a for a in found if "@" in a and not a.endswith("@")))
