@@ -31,6 +31,7 @@ logging.getLogger("postmark").addHandler(logging.NullHandler())
 # Names are loaded on first use, so ``import postmark`` stays cheap and
 # ``postmark.sandbox`` can be used without loading requests or the client.
 _EXPORTS = {
+    "postmark.api.paging": ("TruncatedResultsWarning",),
     "postmark.batching": ("BatchResult", "SendOutcome"),
     "postmark.client": ("AccountClient", "ServerClient"),
     "postmark.core": ("PMBatchMail", "PMBounceManager", "PMJSONEncoder", "PMMail"),
@@ -63,6 +64,7 @@ _EXPORTS = {
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 if TYPE_CHECKING:
+    from postmark.api.paging import TruncatedResultsWarning
     from postmark.batching import BatchResult, SendOutcome
     from postmark.client import AccountClient, ServerClient
     from postmark.core import PMBatchMail, PMBounceManager, PMJSONEncoder, PMMail
@@ -135,6 +137,7 @@ __all__ = [
     "ServerError",
     "TLSError",
     "TransportError",
+    "TruncatedResultsWarning",
     "UnauthorizedError",
     "UnprocessableEntityError",
     "__version__",

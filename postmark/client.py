@@ -3,23 +3,59 @@
     with postmark.ServerClient("server-token") as client:
         client.email.send(sender="me@example.com", to="you@example.com",
                           subject="Hi", text_body="Hello")
+        for bounce in client.bounces.iter(type="HardBounce"):
+            ...
 
-Both are safe to share between threads: each call is independent and the
-connection pool is thread-safe.
+    with postmark.AccountClient("account-token") as account:
+        account.domains.verify_dkim(1234)
+
+Each attribute is one section of Postmark's API reference; the endpoint of
+every method is listed in :mod:`postmark.api.inventory`. Both clients are
+safe to share between threads: sections hold nothing but the transport,
+each call is independent and the connection pool is thread-safe.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import requests
 
 from postmark import config
 from postmark.api.bounces import BouncesAPI
+from postmark.api.data_removals import DataRemovalsAPI
+from postmark.api.domains import DomainsAPI
 from postmark.api.email import EmailAPI
+from postmark.api.inbound import InboundAPI
+from postmark.api.inbound_rules import InboundRulesAPI
+from postmark.api.message_streams import MessageStreamsAPI
+from postmark.api.messages import MessagesAPI
+from postmark.api.sender_signatures import SenderSignaturesAPI
+from postmark.api.server import ServerAPI
+from postmark.api.servers import ServersAPI
+from postmark.api.stats import StatsAPI
+from postmark.api.suppressions import SuppressionsAPI
+from postmark.api.templates import AccountTemplatesAPI, TemplatesAPI
+from postmark.api.webhooks import WebhooksAPI
 from postmark.exceptions import ConfigurationError
 from postmark.protocol import ACCOUNT_TOKEN_HEADER, SERVER_TOKEN_HEADER
 from postmark.transport import Timeout, Transport
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+_C = TypeVar("_C", bound="_Client")
+
+
+class ClientOptions(TypedDict, total=False):
+    """Connection options shared by both clients (see :class:`postmark.transport.Transport`)."""
+
+    base_url: str | None
+    timeout: Timeout | None
+    retries: int | None
+    deadline: float | None
+    ca_bundle: str | None
+    session: requests.Session | None
 
 
 class _Client:
@@ -63,14 +99,18 @@ class _Client:
         params: dict[str, Any] | None = None,
         json: Any = None,
     ) -> Any:
-        """Call any endpoint not wrapped yet, e.g. ``client.request("GET", "/server")``."""
+        """Call any endpoint not wrapped yet, e.g. ``client.request("GET", "/server")``.
+
+        Same token, retries and errors as the wrapped methods; returns
+        Postmark's decoded JSON.
+        """
         return self.transport.call(method, path, params=params, json=json)
 
     def close(self) -> None:
         """Close the pooled connections."""
         self.transport.close()
 
-    def __enter__(self) -> Any:
+    def __enter__(self: _C) -> _C:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -81,7 +121,11 @@ class _Client:
 
 
 class ServerClient(_Client):
-    """Everything a server token can do (sending, bounces, templates, stats ...).
+    """Everything a server token can do.
+
+    Sections: ``email``, ``bounces``, ``templates``, ``server``, ``messages``
+    (outbound), ``inbound``, ``message_streams``, ``suppressions``,
+    ``webhooks``, ``stats``, ``inbound_rules``.
 
     Args:
         server_token: default ``POSTMARK_SERVER_TOKEN`` (or legacy ``POSTMARK_API_KEY``).
@@ -94,14 +138,27 @@ class ServerClient(_Client):
     _header = SERVER_TOKEN_HEADER
     _kind = "server"
 
-    def __init__(self, server_token: str | None = None, **options: Any) -> None:
+    def __init__(self, server_token: str | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(server_token, **options)
-        self.email = EmailAPI(self.transport)
-        self.bounces = BouncesAPI(self.transport)
+        transport = self.transport
+        self.email = EmailAPI(transport)
+        self.bounces = BouncesAPI(transport)
+        self.templates = TemplatesAPI(transport)
+        self.server = ServerAPI(transport)
+        self.messages = MessagesAPI(transport)
+        self.inbound = InboundAPI(transport)
+        self.message_streams = MessageStreamsAPI(transport)
+        self.suppressions = SuppressionsAPI(transport)
+        self.webhooks = WebhooksAPI(transport)
+        self.stats = StatsAPI(transport)
+        self.inbound_rules = InboundRulesAPI(transport)
 
 
 class AccountClient(_Client):
-    """Everything an account token can do (servers, domains, sender signatures ...).
+    """Everything an account token can do.
+
+    Sections: ``servers``, ``domains``, ``sender_signatures``, ``templates``
+    (``push`` between servers) and ``data_removals``.
 
     Args:
         account_token: default ``POSTMARK_ACCOUNT_TOKEN``; other options as
@@ -112,5 +169,11 @@ class AccountClient(_Client):
     _header = ACCOUNT_TOKEN_HEADER
     _kind = "account"
 
-    def __init__(self, account_token: str | None = None, **options: Any) -> None:
+    def __init__(self, account_token: str | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(account_token, **options)
+        transport = self.transport
+        self.servers = ServersAPI(transport)
+        self.domains = DomainsAPI(transport)
+        self.sender_signatures = SenderSignaturesAPI(transport)
+        self.templates = AccountTemplatesAPI(transport)
+        self.data_removals = DataRemovalsAPI(transport)

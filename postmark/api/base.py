@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from postmark.transport import Transport
 
 
+def compact(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A request body without the keys the caller left at ``None``.
+
+    Postmark treats a missing key as "leave unchanged" on edits, while an
+    explicit ``null`` may clear a value, so unset arguments are never sent.
+    ``False``, ``0`` and ``""`` are kept: they are deliberate values (an empty
+    ``LayoutTemplate`` removes a template's layout).
+    """
+    return {key: value for key, value in fields.items() if value is not None}
+
+
 class Section:
-    """Base of ``client.<section>`` objects; holds the client's transport."""
+    """Base of ``client.<section>`` objects; holds the client's transport.
+
+    Sections keep no state of their own besides the transport, so one client
+    can be shared between threads.
+    """
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport

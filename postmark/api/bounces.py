@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from postmark.api.base import Section
-from postmark.api.paging import iterate
+from postmark.api.dates import DateArg, query_date
+from postmark.api.paging import BOUNCES, iterate_by_date
 from postmark.exceptions import NotFoundError
 from postmark.protocol import path_segment
 
@@ -21,8 +22,8 @@ def bounce_filters(
     email_filter: str | None = None,
     tag: str | None = None,
     message_id: str | None = None,
-    from_date: str | None = None,
-    to_date: str | None = None,
+    from_date: DateArg = None,
+    to_date: DateArg = None,
     message_stream: str | None = None,
 ) -> dict[str, Any]:
     """The query parameters of ``GET /bounces`` from snake_case arguments."""
@@ -32,8 +33,8 @@ def bounce_filters(
         "emailFilter": email_filter,
         "tag": tag,
         "messageID": message_id,
-        "fromdate": from_date,
-        "todate": to_date,
+        "fromdate": query_date(from_date),
+        "todate": query_date(to_date, upper=True),
         "messagestream": message_stream,
     }
 
@@ -65,8 +66,21 @@ class BouncesAPI(Section):
         return result
 
     def iter(self, **filters: Any) -> Iterator[dict[str, Any]]:
-        """Every bounce matching ``filters``, fetched 500 at a time (first 10,000)."""
-        return iterate(lambda count, offset: self.list(count, offset, **filters), "Bounces")
+        """Every bounce matching ``filters``, newest first, lazily, even past 10,000.
+
+        ``GET /bounces``, 500 per request, repeated with a narrower ``todate``
+        when the search has more than 10,000 hits
+        (see :func:`postmark.api.paging.iterate_by_date`).
+        """
+        bounce_filters(**filters)  # a misspelt filter fails here, not at the first page
+        to_date = query_date(filters.pop("to_date", None), upper=True)
+        return iterate_by_date(
+            lambda count, offset, to: self.list(count, offset, to_date=to, **filters),
+            "Bounces",
+            BOUNCES,
+            to_date=to_date,
+            what="GET /bounces",
+        )
 
     def get(self, bounce_id: int | str) -> dict[str, Any]:
         """One bounce, with its ``Content``.

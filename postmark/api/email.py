@@ -5,10 +5,11 @@ https://postmarkapp.com/developer/api/email-api
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from postmark.api.base import Section
+from postmark.api.base import Section, compact
+from postmark.api.types import BulkRequestList, BulkStatus
 from postmark.batching import (
     BatchResult,
     SendOutcome,
@@ -24,17 +25,24 @@ from postmark.exceptions import (
     parse_inactive_recipients,
 )
 from postmark.payloads import (
+    MAX_BATCH_BYTES,
+    Addresses,
     build_message,
     check_encoded_size,
     check_message,
+    headers_payload,
     is_template_message,
+    join_addresses,
 )
-from postmark.protocol import encode_json
+from postmark.protocol import encode_json, path_segment
 
 _BATCH = "/email/batch"
 _BATCH_TEMPLATES = "/email/batchWithTemplates"
 _WRAP_PLAIN = (b"[", b"]")
 _WRAP_TEMPLATES = (b'{"Messages":[', b"]}")
+_BULK = "/email/bulk"
+# Per-recipient fields of a bulk send; they may not appear on the shared message.
+_RECIPIENT_FIELDS = ("to", "cc", "bcc", "template_model")
 
 
 class SendResponse(dict[str, Any]):
@@ -71,6 +79,45 @@ def as_payload(message: Any) -> dict[str, Any]:
         )
     check_message(payload)
     return dict(payload)
+
+
+def bulk_recipient(
+    *,
+    to: Addresses,
+    cc: Addresses = None,
+    bcc: Addresses = None,
+    template_model: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, str] | None = None,
+    headers: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One entry of a bulk send's ``Messages`` from snake_case arguments.
+
+    ``template_model`` fills the shared message's ``{{placeholders}}`` for
+    this recipient; ``metadata`` and ``headers`` win over the shared ones.
+    """
+    recipient = {
+        "To": join_addresses("To", to),
+        "Cc": join_addresses("Cc", cc),
+        "Bcc": join_addresses("Bcc", bcc),
+        "TemplateModel": dict(template_model) if template_model is not None else None,
+        "Metadata": dict(metadata) if metadata else None,
+        "Headers": headers_payload(headers) or None,
+    }
+    return _checked_recipient(compact(recipient))
+
+
+def _checked_recipient(recipient: dict[str, Any]) -> dict[str, Any]:
+    if not recipient.get("To"):
+        raise InvalidMessageError("Every bulk recipient needs a To address.", field="To")
+    check_message(recipient)
+    return recipient
+
+
+def _as_recipient(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A recipient in Postmark's form (``To`` ...) or in snake_case (``to`` ...)."""
+    if any(key[:1].isupper() for key in item):
+        return _checked_recipient(dict(item))
+    return bulk_recipient(**item)
 
 
 class EmailAPI(Section):
@@ -181,3 +228,95 @@ class EmailAPI(Section):
                 else missing_answer(index)
             )
         return None
+
+    # -- bulk ----------------------------------------------------------------------
+
+    def send_bulk(
+        self,
+        message: Mapping[str, Any] | None = None,
+        /,
+        *,
+        messages: Iterable[Mapping[str, Any]] | None = None,
+        **fields: Any,
+    ) -> BulkStatus:
+        """Send one message to many recipients, each with their own template model.
+
+        ``POST /email/bulk`` (needs bulk sending enabled on the account, else
+        ErrorCode 14). Postmark accepts the request, then sends in the
+        background: follow it with :meth:`get_bulk`.
+
+        Args:
+            message: the whole request in Postmark's form (with ``Messages``),
+                or leave it out and pass the shared message as snake_case
+                keywords (``sender``, ``subject``, ``html_body``, ``text_body``
+                or ``template_id``/``template_alias``, ``inline_css``,
+                ``reply_to``, ``tag``, ``metadata``, ``message_stream`` (a
+                broadcast stream), ``track_opens``, ``track_links``,
+                ``attachments``, ``headers``).
+            messages: the recipients: dicts in Postmark's form
+                (``{"To", "Cc", "Bcc", "TemplateModel", "Metadata", "Headers"}``)
+                or snake_case (see :func:`bulk_recipient`).
+
+        Returns:
+            Postmark's bulk status: ``{"Id", "Status", "SubmittedAt", ...}``.
+
+        Raises:
+            InvalidMessageError: refused locally (no recipient, a recipient
+                without To, over 50 MB encoded), nothing was sent.
+        """
+        if message is not None:
+            payload = dict(message)
+            recipients = [_as_recipient(item) for item in payload.get("Messages") or []]
+            check_message(payload)
+        else:
+            misplaced = [name for name in _RECIPIENT_FIELDS if name in fields]
+            if misplaced:
+                raise InvalidMessageError(
+                    f"{', '.join(misplaced)} belong to each recipient of a bulk send: pass "
+                    "them inside messages=[{...}], not on the shared message.",
+                    field="Messages",
+                )
+            payload = build_message(**fields)
+            recipients = [_as_recipient(item) for item in messages or ()]
+        if not recipients:
+            raise InvalidMessageError("A bulk send needs at least one recipient.", field="Messages")
+        body = encode_json({**payload, "Messages": recipients})
+        check_encoded_size(body, limit=MAX_BATCH_BYTES, what="bulk request")
+        result: BulkStatus = self._transport.call("POST", _BULK, body=body)
+        return result
+
+    def get_bulk(self, bulk_request_id: str) -> BulkStatus:
+        """The progress of a bulk send: ``Status``, ``PercentageCompleted`` ...
+
+        ``GET /email/bulk/{bulkRequestId}``
+        """
+        result: BulkStatus = self._call("GET", f"{_BULK}/{path_segment(bulk_request_id)}")
+        return result
+
+    def list_bulk(
+        self, count: int | None = None, pagination_key: str | None = None
+    ) -> BulkRequestList:
+        """One page of bulk requests, newest first: ``{"Requests", "PaginationKey"}``.
+
+        ``GET /email/bulk?count=&paginationKey=``; pass the answer's
+        ``PaginationKey`` back for the next page.
+        """
+        params = {"count": count, "paginationKey": pagination_key}
+        result: BulkRequestList = self._call("GET", _BULK, params=params)
+        return result
+
+    def iter_bulk(self, count: int | None = None) -> Iterator[BulkStatus]:
+        """Every bulk request, newest first, following ``PaginationKey``.
+
+        ``GET /email/bulk``
+        """
+        key: str | None = None
+        used: set[str] = set()
+        while True:
+            page = self.list_bulk(count, key)
+            yield from page.get("Requests") or []
+            key = page.get("PaginationKey")
+            # A key seen before would restart the same pages: stop instead of looping.
+            if not key or key in used:
+                return
+            used.add(key)

@@ -135,8 +135,6 @@ def test_a_post_that_may_have_gone_out_is_never_retryable() -> None:
     assert "check Postmark's activity log" in str(error)
 
 
-
-
 def test_next_delay_respects_the_deadline() -> None:
     policy = RetryPolicy(deadline=1.0)
     error = RateLimitError("429", retryable=True, retry_after=0.5)

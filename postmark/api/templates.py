@@ -1,0 +1,209 @@
+"""Templates: ``client.templates`` (Postmark's Templates API).
+
+Pushing templates between servers needs the account token, so it lives on
+``AccountClient.templates`` (:class:`AccountTemplatesAPI`).
+
+https://postmarkapp.com/developer/api/templates-api
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from postmark.api.base import Section, compact
+from postmark.api.paging import iterate
+from postmark.api.types import (
+    Acknowledgement,
+    Template,
+    TemplateList,
+    TemplatePushResult,
+    TemplateSummary,
+    TemplateValidation,
+)
+from postmark.protocol import path_segment
+
+
+def _path(template_id_or_alias: int | str) -> str:
+    return f"/templates/{path_segment(template_id_or_alias)}"
+
+
+class TemplatesAPI(Section):
+    """Stored templates and layouts of the server: list, read, write, validate."""
+
+    def list(
+        self,
+        count: int = 100,
+        offset: int = 0,
+        *,
+        template_type: str | None = None,
+        layout_template: str | None = None,
+    ) -> TemplateList:
+        """One page of templates: ``{"TotalCount", "Templates": [...]}``.
+
+        ``GET /templates?Count=&Offset=&TemplateType=&LayoutTemplate=``
+
+        Args:
+            count: page size, at most 500.
+            template_type: ``All`` (Postmark's default), ``Standard`` or ``Layout``.
+            layout_template: only templates using the layout with this alias.
+        """
+        params = {
+            "Count": count,
+            "Offset": offset,
+            "TemplateType": template_type,
+            "LayoutTemplate": layout_template,
+        }
+        result: TemplateList = self._call("GET", "/templates", params=params)
+        return result
+
+    def iter(
+        self, *, template_type: str | None = None, layout_template: str | None = None
+    ) -> Iterator[TemplateSummary]:
+        """Every template, lazily, 500 per request (same filters as :meth:`list`).
+
+        ``GET /templates``
+        """
+        return iterate(
+            lambda count, offset: self.list(
+                count, offset, template_type=template_type, layout_template=layout_template
+            ),
+            "Templates",
+            window=None,
+        )
+
+    def get(self, template_id_or_alias: int | str) -> Template:
+        """One template with its subject and bodies.
+
+        ``GET /templates/{templateIdOrAlias}``
+        """
+        result: Template = self._call("GET", _path(template_id_or_alias))
+        return result
+
+    def create(
+        self,
+        *,
+        name: str,
+        subject: str | None = None,
+        html_body: str | None = None,
+        text_body: str | None = None,
+        alias: str | None = None,
+        template_type: str | None = None,
+        layout_template: str | None = None,
+    ) -> TemplateSummary:
+        """Create a template (or a layout, with ``template_type="Layout"``).
+
+        ``POST /templates``
+
+        Args:
+            subject: required for a standard template, not allowed for a layout.
+            html_body, text_body: at least one; a layout's body must contain
+                ``{{{ @content }}}`` exactly once.
+            template_type: ``Standard`` (default) or ``Layout``; cannot change later.
+            layout_template: alias of the layout this template uses.
+        """
+        body = {
+            "Name": name,
+            "Alias": alias,
+            "Subject": subject,
+            "HtmlBody": html_body,
+            "TextBody": text_body,
+            "TemplateType": template_type,
+            "LayoutTemplate": layout_template,
+        }
+        result: TemplateSummary = self._call("POST", "/templates", json=compact(body))
+        return result
+
+    def edit(
+        self,
+        template_id_or_alias: int | str,
+        *,
+        name: str | None = None,
+        subject: str | None = None,
+        html_body: str | None = None,
+        text_body: str | None = None,
+        alias: str | None = None,
+        layout_template: str | None = None,
+    ) -> TemplateSummary:
+        """Change a template; arguments left at ``None`` stay as they are.
+
+        ``PUT /templates/{templateIdOrAlias}``; ``layout_template=""`` removes the layout.
+        """
+        body = {
+            "Name": name,
+            "Alias": alias,
+            "Subject": subject,
+            "HtmlBody": html_body,
+            "TextBody": text_body,
+            "LayoutTemplate": layout_template,
+        }
+        result: TemplateSummary = self._call("PUT", _path(template_id_or_alias), json=compact(body))
+        return result
+
+    def delete(self, template_id_or_alias: int | str) -> Acknowledgement:
+        """Delete a template.
+
+        ``DELETE /templates/{templateIdOrAlias}``
+        """
+        result: Acknowledgement = self._call("DELETE", _path(template_id_or_alias))
+        return result
+
+    def validate(
+        self,
+        *,
+        subject: str | None = None,
+        html_body: str | None = None,
+        text_body: str | None = None,
+        test_render_model: Mapping[str, Any] | None = None,
+        inline_css_for_html_test_render: bool | None = None,
+        template_type: str | None = None,
+        layout_template: str | None = None,
+    ) -> TemplateValidation:
+        """Check template content and render it with a test model, without saving.
+
+        ``POST /templates/validate``
+
+        Returns:
+            ``{"AllContentIsValid", "Subject", "HtmlBody", "TextBody",
+            "SuggestedTemplateModel"}``; each part carries ``ContentIsValid``,
+            ``ValidationErrors`` and ``RenderedContent``.
+        """
+        body = {
+            "Subject": subject,
+            "HtmlBody": html_body,
+            "TextBody": text_body,
+            "TestRenderModel": test_render_model,
+            "InlineCssForHtmlTestRender": inline_css_for_html_test_render,
+            "TemplateType": template_type,
+            "LayoutTemplate": layout_template,
+        }
+        result: TemplateValidation = self._call("POST", "/templates/validate", json=compact(body))
+        return result
+
+
+class AccountTemplatesAPI(Section):
+    """Template operations that need the account token."""
+
+    def push(
+        self,
+        *,
+        source_server_id: int,
+        destination_server_id: int,
+        perform_changes: bool = False,
+    ) -> TemplatePushResult:
+        """Copy templates (matched by alias) from one server to another.
+
+        ``PUT /templates/push`` (account token). Templates without an alias
+        are not pushed.
+
+        Args:
+            perform_changes: ``False`` (the default here) is a dry run that
+                only reports what would be created or edited.
+        """
+        body = {
+            "SourceServerID": source_server_id,
+            "DestinationServerID": destination_server_id,
+            "PerformChanges": perform_changes,
+        }
+        result: TemplatePushResult = self._call("PUT", "/templates/push", json=body)
+        return result
