@@ -83,9 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, help="seconds per connect/read")
     parser.add_argument("--retries", type=int, help="retries for safe-to-repeat failures")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    from postmark.cli import batch, bounces, sandbox, send
+    from postmark.cli import batch, bounces, manage, messages, sandbox, send, templates
 
-    for module in (send, batch, bounces, sandbox):
+    for module in (send, batch, bounces, messages, templates, manage, sandbox):
         module.register(commands)
     return parser
 

@@ -308,3 +308,67 @@ def test_sandbox_command_serves_and_prints_its_url(tmp_path: Path) -> None:
         process.wait(timeout=10)
     with Sandbox(db=str(tmp_path / "box.sqlite3")) as reopened:
         assert [m["Subject"] for m in reopened.messages()] == ["via CLI sandbox"]
+
+
+def test_messages_search_details_and_dump(sandbox: Sandbox) -> None:
+    postmark(
+        sandbox,
+        "send",
+        "--from",
+        "me@example.com",
+        "--to",
+        "ada@example.com",
+        "--subject",
+        "Findable",
+        "--text",
+        "body text",
+    )
+    found = postmark(sandbox, "messages", "search", "--recipient", "ada@example.com")
+    assert found.returncode == 0, found.stderr
+    messages = json.loads(found.stdout)["Messages"]
+    assert [m["Subject"] for m in messages] == ["Findable"]
+    message_id = messages[0]["MessageID"]
+    details = json.loads(postmark(sandbox, "messages", "details", message_id).stdout)
+    assert details["TextBody"] == "body text"
+    dump = postmark(sandbox, "messages", "dump", message_id)
+    assert "Subject: Findable" in dump.stdout
+
+
+def test_templates_push_pull_validate_round_trip(sandbox: Sandbox, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    (source / "welcome").mkdir(parents=True)
+    (source / "welcome" / "meta.json").write_text(
+        json.dumps({"Name": "Welcome", "Alias": "welcome", "Subject": "Hi {{name}}"})
+    )
+    (source / "welcome" / "content.html").write_text("<p>Hello {{name}}</p>")
+    (source / "welcome" / "content.txt").write_text("Hello {{name}}")
+
+    dry = postmark(sandbox, "templates", "push", str(source), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "create" in dry.stdout
+    listed = json.loads(postmark(sandbox, "templates", "list").stdout)
+    assert listed == []
+
+    pushed = postmark(sandbox, "templates", "push", str(source))
+    assert pushed.returncode == 0, pushed.stderr
+    again = postmark(sandbox, "templates", "push", str(source))
+    assert "same" in again.stdout
+    (source / "welcome" / "content.txt").write_text("Hello again {{name}}")
+    assert "update" in postmark(sandbox, "templates", "push", str(source)).stdout
+
+    pulled_dir = tmp_path / "pulled"
+    pulled = postmark(sandbox, "templates", "pull", str(pulled_dir))
+    assert pulled.returncode == 0, pulled.stderr
+    assert (pulled_dir / "welcome" / "content.txt").read_text() == "Hello again {{name}}"
+    meta = json.loads((pulled_dir / "welcome" / "meta.json").read_text())
+    assert meta["Subject"] == "Hi {{name}}"
+
+    valid = postmark(
+        sandbox, "templates", "validate", str(pulled_dir), "--model", '{"name": "Ada"}'
+    )
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+    (pulled_dir / "welcome" / "content.html").write_text("<p>{{#each}}</p>")
+    invalid = postmark(sandbox, "templates", "validate", str(pulled_dir))
+    assert invalid.returncode == 1
+    assert "INVALID" in invalid.stdout
+    assert_clean(invalid)
