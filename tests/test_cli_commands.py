@@ -22,7 +22,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
     try:
         return code, json.loads(out)
     except ValueError:
-        return code, out
+        return code, out + err
 
 
 def sent() -> Any:
@@ -179,6 +179,7 @@ def test_server_edit_maps_keys_and_refuses_unknown_ones(
     assert code == 0
     assert json.loads(sent()[3]) == {"Name": "Shop", "TrackOpens": True}
     code, output = run(capsys, "server", "edit", "--set", '{"Colour": "Red"}')
+    assert "Colour" in output
     assert code == 2
     assert len(responses.calls) == 1
 
