@@ -15,20 +15,37 @@ It is an independent reading of Postmark's documentation (it imports nothing
 from the client library), standard library only, threaded, and keeps its
 data in SQLite.
 
-Postmark API served: ``POST /email``, ``/email/batch``,
-``/email/withTemplate``, ``/email/batchWithTemplates``; ``GET
-/deliverystats``, ``/bounces``, ``/bounces/{id}``, ``/bounces/{id}/dump``,
-``PUT /bounces/{id}/activate``; ``GET /messages/outbound``,
-``/messages/outbound/{id}/details`` and ``/dump``; ``/templates`` (list,
-create, get, edit, delete by ID or alias, ``POST /templates/validate``);
-``GET /message-streams``, ``/message-streams/{id}``; suppressions ``GET
-.../suppressions/dump``, ``POST .../suppressions``, ``POST
-.../suppressions/delete``; ``GET /server``. Paths ignore case and a trailing
-slash.
+Postmark API served (paths ignore case and a trailing slash):
+
+* Email: ``POST /email``, ``/email/batch``, ``/email/withTemplate``,
+  ``/email/batchWithTemplates``.
+* Bounces: ``GET /deliverystats``, ``/bounces``, ``/bounces/{id}``,
+  ``/bounces/{id}/dump``, ``PUT /bounces/{id}/activate``.
+* Templates: ``/templates`` (list, create, get, edit, delete by ID or
+  alias), ``POST /templates/validate``, ``PUT /templates/push`` (account
+  token; see :mod:`.routes.template_push` for the one-server model).
+* Server: ``GET /server``, ``PUT /server`` (see :mod:`.server_settings`).
+* Outbound messages: ``GET /messages/outbound``,
+  ``/messages/outbound/{id}/details`` and ``/dump``.
+* Inbound messages: ``GET /messages/inbound``,
+  ``/messages/inbound/{id}/details``, ``PUT /messages/inbound/{id}/bypass``
+  and ``/retry`` (see :mod:`.inbound`).
+* Message streams: ``GET|POST /message-streams``, ``GET|PATCH
+  /message-streams/{id}``, ``POST /message-streams/{id}/archive`` and
+  ``/unarchive`` (see :mod:`.stream_rules`).
+* Suppressions: ``GET /message-streams/{id}/suppressions/dump``, ``POST
+  .../suppressions``, ``POST .../suppressions/delete``.
+* Webhooks: ``GET|POST /webhooks``, ``GET|PUT|DELETE /webhooks/{id}``,
+  ``POST /webhooks/{id}/verify``, ``GET /webhooks/{id}/statistics`` (see
+  :mod:`.webhook_config`).
+* Inbound rule triggers: ``GET|POST /triggers/inboundrules``, ``DELETE
+  /triggers/inboundrules/{id}``.
 
 Tokens: by default any non-empty ``X-Postmark-Server-Token`` is accepted
-(``Sandbox(tokens=[...])`` restricts them); ``POSTMARK_API_TEST`` works on
-the send endpoints only and stores nothing, like Postmark's test token.
+(``Sandbox(tokens=[...])`` restricts them), and so is any non-empty
+``X-Postmark-Account-Token`` on ``PUT /templates/push``
+(``account_tokens=[...]``); ``POSTMARK_API_TEST`` works on the send
+endpoints only and stores nothing, like Postmark's test token.
 
 Bounce testing: mail to ``<type>@bounce-testing.postmarkapp.com`` (any case,
 ``Hard_Bounce`` works; the ``X-PM-Bounce-Type`` header picks the type for
@@ -57,13 +74,28 @@ Where Postmark's documentation is silent, the sandbox chooses (and tests):
   Postmark documents; only hard bounces deactivate an address;
 * ``InlineCss`` is accepted but CSS is not inlined; a deleted template stays
   readable with ``Active: false``;
-* fault 429: ErrorCode 429; fault 500: ErrorCode 101; fault 503: ErrorCode 100.
+* fault 429: ErrorCode 429; fault 500: ErrorCode 101; fault 503: ErrorCode 100;
+* a send to an archived stream: 422 / 1236 (the stream exists, but cannot send);
+* the sandbox calls user endpoints (webhook verification, the inbound hook)
+  only on this machine: ``localhost`` or a loopback IP in the URL, no
+  proxies, no redirects (:mod:`.callouts`); other URLs are stored, never
+  called: such webhooks stay ``unverified`` and inbound mail counts as
+  processed. The sandbox posts no outbound events (delivery, bounce...)
+  to webhooks.
+
+Receiving mail: ``Sandbox.receive_inbound({"From": ..., "To": ...})`` or
+``POST /__sandbox/inbound`` with Postmark's inbound webhook JSON (missing
+fields are filled in); inbound rules and ``InboundSpamThreshold`` block,
+otherwise the message is posted to a local ``InboundHookUrl``;
+``status="failed"`` (or ``?status=failed``) and the other statuses can be
+asked for directly.
 
 Admin routes (not Postmark's; no token; never faulted), see
 :mod:`postmark.sandbox.admin`: ``GET /__sandbox/health``, ``GET|DELETE
-/__sandbox/messages``, ``GET /__sandbox/bounces``, ``GET|POST|DELETE
-/__sandbox/faults`` with ``{"kind": "429"|"500"|"503"|"stall"|"drop",
-"count": 1, "seconds": 0.0, "path": "/email"}``.
+/__sandbox/messages``, ``GET /__sandbox/bounces``, ``GET|POST
+/__sandbox/inbound``, ``GET|POST|DELETE /__sandbox/faults`` with
+``{"kind": "429"|"500"|"503"|"stall"|"drop", "count": 1, "seconds": 0.0,
+"path": "/email"}``.
 
 Fault injection (:meth:`Sandbox.inject_fault` or the admin route): status
 faults answer without processing the request; ``stall`` processes the

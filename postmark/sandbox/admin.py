@@ -8,10 +8,20 @@ They need no token, ignore fault injection and always answer JSON:
     ``{"TotalCount": n, "Messages": [...]}``, oldest first, each as
     ``Sandbox.messages()`` returns it.
 ``DELETE /__sandbox/messages``
-    Forget everything stored (messages, bounces, suppressions, templates)
-    and every queued fault; same as ``Sandbox.clear()``.
+    Forget everything stored (messages, bounces, suppressions, templates,
+    streams, webhooks, server settings, inbound messages and rules) and
+    every queued fault; same as ``Sandbox.clear()``.
 ``GET /__sandbox/bounces``
     ``{"TotalCount": n, "Bounces": [...]}``, newest first.
+``POST /__sandbox/inbound``
+    Receive one inbound message: the body is Postmark's inbound webhook
+    JSON (``From`` and ``To`` are enough; see :mod:`.inbound`), optional
+    ``?status=`` (processed, blocked, queued, failed, scheduled) overrides
+    the rules. Answers the message as ``GET /messages/inbound/{id}/details``
+    shows it; a bad message answers HTTP 400.
+``GET /__sandbox/inbound``
+    ``{"TotalCount": n, "InboundMessages": [...]}``, oldest first, every
+    status, in details form.
 ``GET /__sandbox/faults``
     ``{"Faults": [{"kind", "count", "seconds", "path"}, ...]}`` still queued.
 ``POST /__sandbox/faults``
@@ -27,8 +37,9 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import ApiError
+from .inbound import InboundError, receive
 from .router import Context, Router
-from .views import bounce_json, sandbox_message
+from .views import bounce_json, inbound_details, sandbox_message
 
 routes = Router()
 
@@ -68,6 +79,23 @@ def list_bounces(ctx: Context) -> Any:
     rows = ctx.app.store.all_bounces()
     server_id = ctx.app.config.server_id
     return {"TotalCount": len(rows), "Bounces": [bounce_json(r, server_id) for r in rows]}
+
+
+@routes.route("POST", "/__sandbox/inbound", auth="none")
+def receive_inbound(ctx: Context) -> Any:
+    """Take in one inbound message (the test's stand-in for mail arriving)."""
+    try:
+        row = receive(ctx.app, ctx.json, ctx.arg("status"))
+    except InboundError as err:
+        raise ApiError(400, str(err), 400) from None
+    return inbound_details(row)
+
+
+@routes.route("GET", "/__sandbox/inbound", auth="none")
+def list_inbound(ctx: Context) -> Any:
+    """Every received message, oldest first."""
+    rows = ctx.app.store.all_inbound()
+    return {"TotalCount": len(rows), "InboundMessages": [inbound_details(r) for r in rows]}
 
 
 @routes.route("GET", "/__sandbox/faults", auth="none")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
+from . import server_settings
 from .faults import FaultInjector
 from .router import Router
 from .store import Store
+from .validation import ARCHIVED
 
 TEST_TOKEN = "POSTMARK_API_TEST"  # noqa: S105 - Postmark's public test token
 
@@ -46,8 +49,12 @@ class App:
         self.stopping.wait(seconds)
 
     def stream_type(self, stream_id: str) -> str | None:
-        """``MessageStreamType`` of a live stream, or ``None`` if there is none."""
+        """A stream's ``MessageStreamType``; ``ARCHIVED`` if archived, ``None`` if unknown."""
         stream = self.store.stream(stream_id)
-        if stream is None or stream.archived_ts is not None:
+        if stream is None:
             return None
-        return stream.type
+        return ARCHIVED if stream.archived_ts is not None else stream.type
+
+    def settings(self) -> dict[str, Any]:
+        """The server's settings now (``PUT /server`` changes over the defaults)."""
+        return server_settings.current(self.store, self.config.server_name)

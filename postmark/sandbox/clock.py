@@ -55,6 +55,12 @@ def seconds_timestamp(ts: float) -> str:
     return f"{dt.strftime('%Y-%m-%dT%H:%M:%S')}{_offset(dt)}"
 
 
+def utc_timestamp(ts: float) -> str:
+    """Format in UTC with seven fraction digits and ``Z``, as webhook statistics do."""
+    dt = datetime.fromtimestamp(ts, timezone.utc)
+    return f"{dt.strftime('%Y-%m-%dT%H:%M:%S')}.{dt.microsecond:06d}0Z"
+
+
 def parse_query_date(value: str, *, end: bool) -> float | None:
     """Read a ``fromdate``/``todate`` filter; ``None`` when it is not a date.
 

@@ -18,14 +18,14 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import admin, inbox
+from . import admin, inbound, inbox
 from .app import App, Config
 from .faults import FAULT_KINDS
 from .pipeline import dispatch
 from .router import Drop, Reply, Request
 from .routes import api_router
 from .store import Store
-from .views import bounce_json, sandbox_message
+from .views import bounce_json, inbound_details, sandbox_message
 
 MAX_READ = 64 * 1024 * 1024  # larger than any Postmark limit (50 MB batches)
 IDLE_TIMEOUT = 120.0  # seconds a kept-alive connection may sit idle
@@ -322,9 +322,37 @@ class Sandbox:
         app = self._running_app()
         return [bounce_json(row, app.config.server_id) for row in app.store.all_bounces()]
 
+    def receive_inbound(
+        self, message: dict[str, Any], *, status: str | None = None
+    ) -> dict[str, Any]:
+        """Receive one inbound message, as if mail had arrived at the server.
+
+        ``message`` is Postmark's inbound webhook JSON; ``From`` and ``To`` are
+        enough, the rest (``FromFull``, ``ToFull``, ``MailboxHash``,
+        ``MessageID``, ``Date``...) is filled in. Inbound rules and the spam
+        threshold may block it; otherwise it is posted to the server's
+        ``InboundHookUrl`` when that is on this machine (see
+        :mod:`postmark.sandbox.inbound`). ``status`` (``"processed"``,
+        ``"blocked"``, ``"queued"``, ``"failed"``, ``"scheduled"``) skips all
+        that and stores the message with that status.
+
+        Returns:
+            The message as ``GET /messages/inbound/{id}/details`` shows it.
+
+        Raises:
+            ValueError: the message is not usable (no From or To, a bad
+                address or attachment, a MessageID already received...).
+        """
+        return inbound_details(inbound.receive(self._running_app(), message, status))
+
+    def inbound_messages(self) -> list[dict[str, Any]]:
+        """Received messages of every status, oldest first, in details form."""
+        return [inbound_details(row) for row in self._running_app().store.all_inbound()]
+
     def clear(self) -> None:
-        """Forget everything stored (messages, bounces, suppressions, templates) and
-        every queued fault."""
+        """Forget everything stored (messages, bounces, suppressions, templates,
+        streams, webhooks, server settings, inbound messages and rules) and every
+        queued fault."""
         app = self._running_app()
         app.store.clear()
         app.faults.clear()

@@ -5,6 +5,11 @@ One connection serves every thread, guarded by a re-entrant lock, so a
 one transaction (a message, its metadata and its bounces land together or
 not at all). A file database uses WAL journaling and survives restarts.
 
+This module holds outbound mail (messages, bounces, suppressions), templates
+and streams; :mod:`.store_settings` (server settings, webhooks) and
+:mod:`.store_inbound` (received messages, inbound rules) add their tables to
+the same :class:`Store`.
+
 The store knows tables and filters, not Postmark's rules: routes decide what
 a row means and how it is shown.
 """
@@ -13,15 +18,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import clock
+from .store_base import time_range
+from .store_inbound import INBOUND_SCHEMA, INBOUND_TABLES, InboundTables
+from .store_settings import SETTINGS_SCHEMA, SETTINGS_TABLES, SettingsTables
 
-SCHEMA_VERSION = 1
+# 2: server settings, webhooks, inbound messages and rules (new tables only, so a
+# version-1 file opens unchanged and gains them).
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -231,36 +239,19 @@ class BounceFilter:
     to_ts: float | None = None
 
 
-class Store:
+class Store(InboundTables, SettingsTables):
     """Thread-safe access to the sandbox database."""
 
     def __init__(self, path: str = ":memory:") -> None:
-        self.path = path
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(path, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
+        super().__init__(path)
         with self._lock:
             if path != ":memory:":
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.executescript(_SCHEMA)
+            self._conn.executescript(_SCHEMA + SETTINGS_SCHEMA + INBOUND_SCHEMA)
             self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self._seed_streams()
-
-    def close(self) -> None:
-        """Close the connection; later calls fail."""
-        with self._lock:
-            self._conn.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self._conn:
-            yield self._conn
-
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
 
     def _seed_streams(self) -> None:
         with self._tx() as conn:
@@ -272,9 +263,14 @@ class Store:
                 )
 
     def clear(self) -> None:
-        """Forget everything stored; the default streams come back."""
+        """Forget everything stored; the default streams and server settings come back."""
+        tables = (
+            *("message_metadata", "messages", "bounces", "suppressions", "templates"),
+            *SETTINGS_TABLES,
+            *INBOUND_TABLES,
+        )
         with self._tx() as conn:
-            for table in ("message_metadata", "messages", "bounces", "suppressions", "templates"):
+            for table in tables:
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             conn.execute("DELETE FROM streams")
         self._seed_streams()
@@ -335,37 +331,20 @@ class Store:
     ) -> tuple[int, list[MessageRow]]:
         """One page of matching messages, newest first, and the total match count."""
         where, params = _message_where(flt)
-        return self._message_page(
-            "messages", where, params, "received_ts DESC, pk DESC", count, offset
-        )
+        return self._message_page(where, params, count, offset)
 
     def inbox_messages(self, query: str, count: int, offset: int) -> tuple[int, list[MessageRow]]:
         """Messages of every stream whose text contains ``query``, newest first."""
         where, params = (["instr(search_lc, ?) > 0"], [query.lower()]) if query else ([], [])
-        return self._message_page(
-            "messages", where, params, "received_ts DESC, pk DESC", count, offset
-        )
+        return self._message_page(where, params, count, offset)
 
     def _message_page(
-        self,
-        table: str,
-        where: list[str],
-        params: list[Any],
-        order: str,
-        count: int,
-        offset: int,
+        self, where: list[str], params: list[Any], count: int, offset: int
     ) -> tuple[int, list[MessageRow]]:
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
-        with self._lock:
-            total = self._conn.execute(
-                f"SELECT COUNT(*) FROM {table}{clause}",  # noqa: S608 - built from fixed parts
-                params,
-            ).fetchone()[0]
-            rows = self._conn.execute(
-                f"SELECT * FROM {table}{clause} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
-                [*params, count, offset],
-            ).fetchall()
-        return int(total), [_message(r) for r in rows]
+        total, rows = self._page(
+            "messages", where, params, "received_ts DESC, pk DESC", count, offset
+        )
+        return total, [_message(r) for r in rows]
 
     # --- bounces --------------------------------------------------------------
 
@@ -414,18 +393,10 @@ class Store:
     ) -> tuple[int, list[BounceRow]]:
         """One page of matching bounces, newest first, and the total match count."""
         where, params = _bounce_where(flt)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
-        with self._lock:
-            total = self._conn.execute(
-                f"SELECT COUNT(*) FROM bounces{clause}",  # noqa: S608 - fixed parts
-                params,
-            ).fetchone()[0]
-            rows = self._conn.execute(
-                f"SELECT * FROM bounces{clause} ORDER BY bounced_ts DESC, id DESC"  # noqa: S608
-                " LIMIT ? OFFSET ?",
-                [*params, -1 if count is None else count, offset],
-            ).fetchall()
-        return int(total), [_bounce(r) for r in rows]
+        total, rows = self._page(
+            "bounces", where, params, "bounced_ts DESC, id DESC", count, offset
+        )
+        return total, [_bounce(r) for r in rows]
 
     def bounce_counts(self) -> dict[str, int]:
         """Number of bounces per type, every stream."""
@@ -545,6 +516,40 @@ class Store:
         rows = self._query("SELECT * FROM streams WHERE id = ?", (stream_id.lower(),))
         return _stream(rows[0]) if rows else None
 
+    def add_stream(self, row: StreamRow) -> None:
+        """Insert a new stream (its ID already checked to be free)."""
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO streams (id, name, description, type, unsubscribe, created_ts,"
+                " updated_ts, archived_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.id,
+                    row.name,
+                    row.description,
+                    row.type,
+                    row.unsubscribe,
+                    row.created_ts,
+                    row.updated_ts,
+                    row.archived_ts,
+                ),
+            )
+
+    def update_stream(self, row: StreamRow) -> None:
+        """Write the changeable fields of a stream (its ID and type never change)."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE streams SET name = ?, description = ?, unsubscribe = ?, updated_ts = ?,"
+                " archived_ts = ? WHERE id = ?",
+                (
+                    row.name,
+                    row.description,
+                    row.unsubscribe,
+                    row.updated_ts,
+                    row.archived_ts,
+                    row.id,
+                ),
+            )
+
 
 def _message_where(flt: MessageFilter) -> tuple[list[str], list[Any]]:
     where: list[str] = ["stream = ?"]
@@ -563,7 +568,7 @@ def _message_where(flt: MessageFilter) -> tuple[list[str], list[Any]]:
     if flt.status is not None:
         where.append("status = ?")
         params.append(flt.status)
-    _time_range(where, params, "received_ts", flt.from_ts, flt.to_ts)
+    time_range(where, params, "received_ts", flt.from_ts, flt.to_ts)
     if flt.metadata is not None:
         where.append(
             "EXISTS (SELECT 1 FROM message_metadata mm WHERE mm.message_pk = messages.pk"
@@ -591,19 +596,8 @@ def _bounce_where(flt: BounceFilter) -> tuple[list[str], list[Any]]:
     if flt.message_id is not None:
         where.append("message_id = ?")
         params.append(flt.message_id.lower())
-    _time_range(where, params, "bounced_ts", flt.from_ts, flt.to_ts)
+    time_range(where, params, "bounced_ts", flt.from_ts, flt.to_ts)
     return where, params
-
-
-def _time_range(
-    where: list[str], params: list[Any], column: str, start: float | None, end: float | None
-) -> None:
-    if start is not None:
-        where.append(f"{column} >= ?")
-        params.append(start)
-    if end is not None:
-        where.append(f"{column} <= ?")
-        params.append(end)
 
 
 def _message(r: sqlite3.Row) -> MessageRow:

@@ -3,7 +3,7 @@
 Order of checks, for one message: field names and JSON types (422 / 403),
 then content (422 / 300: addresses, recipient count, body, sizes, tracking,
 metadata, headers, attachments; 411 for a forbidden attachment type), then the
-message stream (1235 unknown, 1236 not a sending stream). Inactive recipients
+message stream (1235 unknown, 1236 inbound or archived). Inactive recipients
 (406) are checked later, against the store, by the sending routes.
 
 Address rules are Postmark's published ones (support article on ErrorCode
@@ -73,6 +73,8 @@ FORBIDDEN_EXTENSIONS = frozenset(
     )
 )
 DEFAULT_STREAM = "outbound"
+# What a stream lookup answers for an archived stream, in place of its type.
+ARCHIVED = "Archived"
 
 _MAILBOX = re.compile(r"^[a-z0-9.!#$%&'`*+\-/=^_{}|~]+$", re.IGNORECASE)
 _DOMAIN = re.compile(r"^((\.)?[a-zA-Z0-9\-])+$")
@@ -290,8 +292,9 @@ def validate_message(
 ) -> OutboundMessage:
     """Check a message whose field types already passed :func:`check_fields`.
 
-    ``stream_type`` maps a stream ID to its ``MessageStreamType``, or ``None``
-    when the server has no such stream. Postmark's support article on 422
+    ``stream_type`` maps a stream ID to its ``MessageStreamType``,
+    :data:`ARCHIVED` for an archived stream, or ``None`` when the server has
+    no such stream. Postmark's support article on 422
     errors lists a Subject as required on ``/email``; templated sends take it
     from the template instead (``require_subject=False``).
     """
@@ -427,6 +430,9 @@ def _stream(stream: str, stream_type: Callable[[str], str | None]) -> str:
     kind = stream_type(stream.lower())
     if kind is None:
         raise ApiError(1235, f"The message stream '{stream}' does not exist on this server.")
+    if kind == ARCHIVED:
+        # An archived stream still exists (it can be unarchived), so not 1235.
+        raise ApiError(1236, f"Sending is not supported on the '{stream}' stream: it is archived.")
     if kind == "Inbound":
         raise ApiError(1236, f"Sending is not supported on the '{stream}' stream (Inbound).")
     return stream.lower()

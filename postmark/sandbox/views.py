@@ -12,13 +12,14 @@ from . import clock
 from .bounces import BY_TYPE, DEACTIVATING
 from .mime import build_mime
 from .store import BounceRow, MessageRow, StreamRow, SuppressionRow
+from .store_inbound import InboundRow
+from .stream_rules import purge_ts
 
 DELIVERED_DETAILS = {
     "DeliveryMessage": "Accepted by the Postmark sandbox; nothing was delivered.",
     "DestinationServer": "postmark-sandbox",
     "DestinationIP": "127.0.0.1",
 }
-STREAM_PURGE_DAYS = 45
 
 
 def message_summary(row: MessageRow) -> dict[str, Any]:
@@ -125,7 +126,7 @@ def stream_json(row: StreamRow, server_id: int) -> dict[str, Any]:
     def stamp(ts: float | None) -> str | None:
         return None if ts is None else clock.seconds_timestamp(ts)
 
-    purge = None if row.archived_ts is None else row.archived_ts + STREAM_PURGE_DAYS * 86400
+    purge = None if row.archived_ts is None else purge_ts(row.archived_ts)
     return {
         "ID": row.id,
         "ServerID": server_id,
@@ -138,3 +139,52 @@ def stream_json(row: StreamRow, server_id: int) -> dict[str, Any]:
         "ExpectedPurgeDate": stamp(purge),
         "SubscriptionManagementConfiguration": {"UnsubscribeHandlingType": row.unsubscribe},
     }
+
+
+# The fields of an inbound search result (Postmark's InboundMessageDetail).
+INBOUND_SUMMARY_FIELDS = (
+    "From",
+    "FromName",
+    "FromFull",
+    "To",
+    "ToFull",
+    "Cc",
+    "CcFull",
+    "ReplyTo",
+    "OriginalRecipient",
+    "Subject",
+    "Date",
+    "MailboxHash",
+    "Tag",
+    "MessageID",
+    "MessageStream",
+)
+
+
+def _attachments_without_content(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Attachment metadata: the API never returns attachment bytes."""
+    return [
+        {k: v for k, v in item.items() if k != "Content"} for item in message.get("Attachments", [])
+    ]
+
+
+def inbound_summary(row: InboundRow) -> dict[str, Any]:
+    """A received message as ``GET /messages/inbound`` lists it."""
+    summary = {key: row.message.get(key) for key in INBOUND_SUMMARY_FIELDS}
+    summary["Attachments"] = _attachments_without_content(row.message)
+    summary["Status"] = row.status
+    return summary
+
+
+def inbound_details(row: InboundRow) -> dict[str, Any]:
+    """A received message as ``GET /messages/inbound/{id}/details`` shows it.
+
+    Every field of the inbound webhook JSON (bodies, headers, Bcc,
+    ``StrippedTextReply``...) except attachment bytes and ``RawEmail``, plus
+    ``Status`` and ``BlockedReason`` (``null`` unless blocked).
+    """
+    details = {k: v for k, v in row.message.items() if k != "RawEmail"}
+    details["Attachments"] = _attachments_without_content(row.message)
+    details["Status"] = row.status
+    details["BlockedReason"] = row.blocked_reason
+    return details

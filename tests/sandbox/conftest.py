@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from receiver import Receiver
 from sandbox_helpers import Api
 
 from postmark.sandbox import Sandbox
@@ -28,3 +29,10 @@ def api(sandbox: Sandbox) -> Iterator[Api]:
     client = Api(sandbox.url)
     yield client
     client.close()
+
+
+@pytest.fixture
+def hook() -> Iterator[Receiver]:
+    """A loopback endpoint the sandbox may call (webhook verification, inbound hook)."""
+    with Receiver() as receiver:
+        yield receiver

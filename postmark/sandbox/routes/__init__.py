@@ -1,6 +1,6 @@
 """The sandbox's Postmark API routes, one module per Postmark doc section.
 
-To add an area (webhooks, inbound, stats, servers, ...) write a module with
+To add an area (stats, servers, domains, ...) write a module with
 ``routes = Router()`` and decorated handler functions, and list it in
 :data:`AREAS`; to add an endpoint to an area, add one decorated function.
 """
@@ -8,9 +8,33 @@ To add an area (webhooks, inbound, stats, servers, ...) write a module with
 from __future__ import annotations
 
 from ..router import Router
-from . import bounces, messages, sending, server_info, streams, templates
+from . import (
+    bounces,
+    inbound,
+    inbound_rules,
+    messages,
+    sending,
+    server_info,
+    streams,
+    suppressions,
+    template_push,
+    templates,
+    webhooks,
+)
 
-AREAS = (sending, bounces, messages, templates, streams, server_info)
+AREAS = (
+    sending,
+    bounces,
+    messages,
+    inbound,
+    templates,
+    template_push,
+    streams,
+    suppressions,
+    webhooks,
+    inbound_rules,
+    server_info,
+)
 
 
 def api_router() -> Router:

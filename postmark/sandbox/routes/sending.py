@@ -1,5 +1,8 @@
 """Email API: ``/email``, ``/email/batch``, ``/email/withTemplate``, ``/email/batchWithTemplates``.
 
+A message that leaves out ``TrackOpens`` or ``TrackLinks`` gets the server's
+setting (``PUT /server``), as Postmark does.
+
 All four accept ``POSTMARK_API_TEST``: the message is validated and answered
 "Test job accepted", but nothing is stored, suppressions are not consulted
 and bounce-testing addresses do not bounce. Batches answer HTTP 200 with one entry per
@@ -124,8 +127,24 @@ def _accept(
     batch_item: bool,
     require_subject: bool = True,
 ) -> dict[str, Any]:
+    data = _with_server_tracking(ctx, data)
     msg = validate_message(data, ctx.app.stream_type, require_subject=require_subject)
     if ctx.test_token:
         return accept_test_job(msg)
     check_active(ctx.app.store, msg, batch_item=batch_item)
     return deliver(ctx.app.store, msg, raw, template)
+
+
+def _with_server_tracking(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """A message's own TrackOpens/TrackLinks win; left out, the server's settings apply.
+
+    ``TrackLinks: ""`` counts as left out (PHP clients send it for "not set").
+    """
+    if "TrackOpens" in data and data.get("TrackLinks"):
+        return data
+    settings = ctx.app.settings()
+    filled = dict(data)
+    filled.setdefault("TrackOpens", settings["TrackOpens"])
+    if not filled.get("TrackLinks"):
+        filled["TrackLinks"] = settings["TrackLinks"]
+    return filled

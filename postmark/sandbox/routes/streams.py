@@ -1,22 +1,23 @@
-"""Message streams (list, get) and their suppressions (dump, create, delete).
+"""Message streams: list, get, create, edit, archive, unarchive.
 
-Per-address outcomes of create/delete come back inside HTTP 200, as
-Postmark does: ``Suppressed``/``Deleted``, or ``Failed`` with a message.
-Deleting a HardBounce suppression reactivates the address's bounces;
-SpamComplaint suppressions and recipient unsubscribes cannot be removed.
+The rules (ID format, limits, unsubscribe handling, what may be archived)
+live in :mod:`postmark.sandbox.stream_rules`. An archived stream is left out
+of the list unless ``IncludeArchivedStreams=true``, is still readable by ID,
+refuses sends (422 / 1236) and new webhooks (1350), and comes back with
+``unarchive`` until its purge date.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .. import clock
+from .. import clock, stream_rules
 from ..errors import ApiError
 from ..router import Context, Router
-from ..store import StreamRow, SuppressionRow
-from ..validation import is_valid_email
-from ..views import stream_json, suppression_json
-from .paging import boolean, date_range
+from ..store import StreamRow
+from ..validation import Kind, check_fields
+from ..views import stream_json
+from .paging import boolean
 
 routes = Router()
 
@@ -26,11 +27,30 @@ _STREAM_TYPES = {
     "transactional": "Transactional",
     "broadcasts": "Broadcasts",
 }
-_REASONS = ("HardBounce", "SpamComplaint", "ManualSuppression")
-_ORIGINS = ("Recipient", "Customer", "Admin")
-MAX_SUPPRESSIONS = 50
-INVALID_ADDRESS = "An invalid email address was provided."
-NO_AUTHORITY = "You do not have the required authority to change this suppression."
+CREATE_FIELDS = {
+    "ID": Kind.STR,
+    "Name": Kind.STR,
+    "MessageStreamType": Kind.STR,
+    "Description": Kind.STR,
+    "SubscriptionManagementConfiguration": Kind.OBJECT,
+}
+EDIT_FIELDS = {
+    "Name": Kind.STR,
+    "Description": Kind.STR,
+    "SubscriptionManagementConfiguration": Kind.OBJECT,
+}
+
+
+def stream_for(ctx: Context) -> StreamRow:
+    """The stream named by the ``{stream}`` path segment (1226 when there is none)."""
+    row = ctx.app.store.stream(ctx.params["stream"])
+    if row is None:
+        raise ApiError(1226, "The message stream for the provided 'ID' was not found.")
+    return row
+
+
+def _answer(ctx: Context, row: StreamRow) -> dict[str, Any]:
+    return stream_json(row, ctx.app.config.server_id)
 
 
 @routes.route("GET", "/message-streams")
@@ -45,108 +65,63 @@ def list_streams(ctx: Context) -> Any:
         for s in ctx.app.store.streams()
         if _STREAM_TYPES[wanted] in (None, s.type) and (archived or s.archived_ts is None)
     ]
-    server_id = ctx.app.config.server_id
-    return {"MessageStreams": [stream_json(s, server_id) for s in rows], "TotalCount": len(rows)}
-
-
-def _stream(ctx: Context) -> StreamRow:
-    row = ctx.app.store.stream(ctx.params["stream"])
-    if row is None:
-        raise ApiError(1226, "The message stream for the provided 'ID' was not found.")
-    return row
+    return {"MessageStreams": [_answer(ctx, s) for s in rows], "TotalCount": len(rows)}
 
 
 @routes.route("GET", "/message-streams/{stream}")
 def get_stream(ctx: Context) -> Any:
-    """``GET /message-streams/{stream_ID}``."""
-    return stream_json(_stream(ctx), ctx.app.config.server_id)
+    """``GET /message-streams/{stream_ID}`` (archived streams too)."""
+    return _answer(ctx, stream_for(ctx))
 
 
-@routes.route("GET", "/message-streams/{stream}/suppressions/dump")
-def dump_suppressions(ctx: Context) -> Any:
-    """``GET .../suppressions/dump``: every suppression (no paging), optionally filtered."""
-    stream = _stream(ctx)
-    reason = _choice(ctx.arg("suppressionreason"), _REASONS, 1404, "SuppressionReason")
-    origin = _choice(ctx.arg("origin"), _ORIGINS, 1405, "Origin")
-    start, end = date_range(ctx, 900)
-    email = (ctx.arg("emailaddress") or "").lower()
-    rows = [
-        s
-        for s in ctx.app.store.suppressions(stream.id)
-        if (reason is None or s.reason == reason)
-        and (origin is None or s.origin == origin)
-        and (start is None or s.created_ts >= start)
-        and (end is None or s.created_ts <= end)
-        and (not email or s.email.lower() == email)
-    ]
-    return {"Suppressions": [suppression_json(s) for s in rows]}
-
-
-def _choice(value: str | None, options: tuple[str, ...], code: int, name: str) -> str | None:
-    if not value:
-        return None
-    for option in options:
-        if option.lower() == value.lower():
-            return option
-    raise ApiError(code, f"Parameter '{name}' is invalid.")
-
-
-def _addresses(ctx: Context) -> list[str]:
-    body = ctx.json
-    items = body.get("Suppressions") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not all(
-        isinstance(i, dict) and isinstance(i.get("EmailAddress"), str) for i in items
-    ):
-        raise ApiError(1409, "A proper request body must be provided.")
-    if len(items) > MAX_SUPPRESSIONS:
-        raise ApiError(
-            1410,
-            "You cannot provide more than the maximum number of suppressions for this request.",
-        )
-    return [str(i["EmailAddress"]).strip() for i in items]
-
-
-@routes.route("POST", "/message-streams/{stream}/suppressions")
-def create_suppressions(ctx: Context) -> Any:
-    """``POST .../suppressions``: suppress up to 50 addresses (ManualSuppression, Customer)."""
-    stream = _stream(ctx)
-    results = []
-    for email in _addresses(ctx):
-        existing = ctx.app.store.suppression(stream.id, email)
-        if not is_valid_email(email):
-            results.append(_status(email, "Failed", INVALID_ADDRESS))
-        elif existing is not None and existing.reason == "SpamComplaint":
-            results.append(_status(email, "Failed", NO_AUTHORITY))
-        else:
-            row = SuppressionRow(stream.id, email, "ManualSuppression", "Customer", clock.now())
-            ctx.app.store.add_suppression(row)
-            results.append(_status(email, "Suppressed", None))
-    return {"Suppressions": results}
-
-
-@routes.route("POST", "/message-streams/{stream}/suppressions/delete")
-def delete_suppressions(ctx: Context) -> Any:
-    """``POST .../suppressions/delete``: reactivate up to 50 addresses."""
-    stream = _stream(ctx)
-    results = []
-    for email in _addresses(ctx):
-        existing = ctx.app.store.suppression(stream.id, email)
-        if not is_valid_email(email):
-            results.append(_status(email, "Failed", INVALID_ADDRESS))
-        elif existing is not None and not _removable(existing):
-            results.append(_status(email, "Failed", NO_AUTHORITY))
-        else:
-            ctx.app.store.reactivate(stream.id, email)
-            results.append(_status(email, "Deleted", None))
-    return {"Suppressions": results}
-
-
-def _removable(row: SuppressionRow) -> bool:
-    """Customers may lift hard bounces and their own suppressions only."""
-    return row.reason == "HardBounce" or (
-        row.reason == "ManualSuppression" and row.origin == "Customer"
+@routes.route("POST", "/message-streams")
+def create_stream(ctx: Context) -> Any:
+    """``POST /message-streams``: ``ID``, ``Name``, ``MessageStreamType`` required."""
+    data = check_fields(ctx.json if ctx.json is not None else {}, CREATE_FIELDS)
+    store = ctx.app.store
+    stream_id = stream_rules.check_new_id(store, data.get("ID"))
+    name = stream_rules.check_name(data.get("Name"))
+    kind = stream_rules.creatable_type(data.get("MessageStreamType"))
+    description = stream_rules.check_description(data.get("Description"))
+    unsubscribe = stream_rules.unsubscribe_handling(
+        data.get("SubscriptionManagementConfiguration"), kind
     )
+    stream_rules.check_limit(store)
+    row = StreamRow(stream_id, name, description, kind, unsubscribe, clock.now(), None, None)
+    store.add_stream(row)
+    return _answer(ctx, row)
 
 
-def _status(email: str, status: str, message: str | None) -> dict[str, Any]:
-    return {"EmailAddress": email, "Status": status, "Message": message}
+@routes.route("PATCH", "/message-streams/{stream}")
+def edit_stream(ctx: Context) -> Any:
+    """``PATCH /message-streams/{stream_ID}``: Name, Description, unsubscribe handling.
+
+    Only the fields given change; ``Description: ""`` clears it. ``ID`` and
+    ``MessageStreamType`` cannot change, so they are unknown fields here (403).
+    """
+    row = stream_for(ctx)
+    data = check_fields(ctx.json if ctx.json is not None else {}, EDIT_FIELDS)
+    if "Name" in data:
+        row.name = stream_rules.check_name(data["Name"])
+    if "Description" in data:
+        row.description = stream_rules.check_description(data["Description"])
+    row.unsubscribe = stream_rules.unsubscribe_handling(
+        data.get("SubscriptionManagementConfiguration"), row.type, row.unsubscribe
+    )
+    row.updated_ts = clock.now()
+    ctx.app.store.update_stream(row)
+    return _answer(ctx, row)
+
+
+@routes.route("POST", "/message-streams/{stream}/archive")
+def archive_stream(ctx: Context) -> Any:
+    """``POST /message-streams/{stream_ID}/archive``: ``{ID, ServerID, ExpectedPurgeDate}``."""
+    row = stream_rules.archive(ctx.app.store, stream_for(ctx))
+    full = _answer(ctx, row)
+    return {key: full[key] for key in ("ID", "ServerID", "ExpectedPurgeDate")}
+
+
+@routes.route("POST", "/message-streams/{stream}/unarchive")
+def unarchive_stream(ctx: Context) -> Any:
+    """``POST /message-streams/{stream_ID}/unarchive``: the stream, ``ArchivedAt: null``."""
+    return _answer(ctx, stream_rules.unarchive(ctx.app.store, stream_for(ctx)))

@@ -1,0 +1,118 @@
+"""Suppressions of a message stream: dump, create, delete.
+
+Per-address outcomes of create/delete come back inside HTTP 200, as
+Postmark does: ``Suppressed``/``Deleted``, or ``Failed`` with a message.
+Deleting a HardBounce suppression reactivates the address's bounces;
+SpamComplaint suppressions and recipient unsubscribes cannot be removed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import clock
+from ..errors import ApiError
+from ..router import Context, Router
+from ..store import SuppressionRow
+from ..validation import is_valid_email
+from ..views import suppression_json
+from .paging import date_range
+from .streams import stream_for
+
+routes = Router()
+
+_REASONS = ("HardBounce", "SpamComplaint", "ManualSuppression")
+_ORIGINS = ("Recipient", "Customer", "Admin")
+MAX_SUPPRESSIONS = 50
+INVALID_ADDRESS = "An invalid email address was provided."
+NO_AUTHORITY = "You do not have the required authority to change this suppression."
+
+
+@routes.route("GET", "/message-streams/{stream}/suppressions/dump")
+def dump_suppressions(ctx: Context) -> Any:
+    """``GET .../suppressions/dump``: every suppression (no paging), optionally filtered."""
+    stream = stream_for(ctx)
+    reason = _choice(ctx.arg("suppressionreason"), _REASONS, 1404, "SuppressionReason")
+    origin = _choice(ctx.arg("origin"), _ORIGINS, 1405, "Origin")
+    start, end = date_range(ctx, 900)
+    email = (ctx.arg("emailaddress") or "").lower()
+    rows = [
+        s
+        for s in ctx.app.store.suppressions(stream.id)
+        if (reason is None or s.reason == reason)
+        and (origin is None or s.origin == origin)
+        and (start is None or s.created_ts >= start)
+        and (end is None or s.created_ts <= end)
+        and (not email or s.email.lower() == email)
+    ]
+    return {"Suppressions": [suppression_json(s) for s in rows]}
+
+
+def _choice(value: str | None, options: tuple[str, ...], code: int, name: str) -> str | None:
+    if not value:
+        return None
+    for option in options:
+        if option.lower() == value.lower():
+            return option
+    raise ApiError(code, f"Parameter '{name}' is invalid.")
+
+
+def _addresses(ctx: Context) -> list[str]:
+    body = ctx.json
+    items = body.get("Suppressions") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not all(
+        isinstance(i, dict) and isinstance(i.get("EmailAddress"), str) for i in items
+    ):
+        raise ApiError(1409, "A proper request body must be provided.")
+    if len(items) > MAX_SUPPRESSIONS:
+        raise ApiError(
+            1410,
+            "You cannot provide more than the maximum number of suppressions for this request.",
+        )
+    return [str(i["EmailAddress"]).strip() for i in items]
+
+
+@routes.route("POST", "/message-streams/{stream}/suppressions")
+def create_suppressions(ctx: Context) -> Any:
+    """``POST .../suppressions``: suppress up to 50 addresses (ManualSuppression, Customer)."""
+    stream = stream_for(ctx)
+    results = []
+    for email in _addresses(ctx):
+        existing = ctx.app.store.suppression(stream.id, email)
+        if not is_valid_email(email):
+            results.append(_status(email, "Failed", INVALID_ADDRESS))
+        elif existing is not None and existing.reason == "SpamComplaint":
+            results.append(_status(email, "Failed", NO_AUTHORITY))
+        else:
+            row = SuppressionRow(stream.id, email, "ManualSuppression", "Customer", clock.now())
+            ctx.app.store.add_suppression(row)
+            results.append(_status(email, "Suppressed", None))
+    return {"Suppressions": results}
+
+
+@routes.route("POST", "/message-streams/{stream}/suppressions/delete")
+def delete_suppressions(ctx: Context) -> Any:
+    """``POST .../suppressions/delete``: reactivate up to 50 addresses."""
+    stream = stream_for(ctx)
+    results = []
+    for email in _addresses(ctx):
+        existing = ctx.app.store.suppression(stream.id, email)
+        if not is_valid_email(email):
+            results.append(_status(email, "Failed", INVALID_ADDRESS))
+        elif existing is not None and not _removable(existing):
+            results.append(_status(email, "Failed", NO_AUTHORITY))
+        else:
+            ctx.app.store.reactivate(stream.id, email)
+            results.append(_status(email, "Deleted", None))
+    return {"Suppressions": results}
+
+
+def _removable(row: SuppressionRow) -> bool:
+    """Customers may lift hard bounces and their own suppressions only."""
+    return row.reason == "HardBounce" or (
+        row.reason == "ManualSuppression" and row.origin == "Customer"
+    )
+
+
+def _status(email: str, status: str, message: str | None) -> dict[str, Any]:
+    return {"EmailAddress": email, "Status": status, "Message": message}

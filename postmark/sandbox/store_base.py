@@ -1,0 +1,77 @@
+"""The SQLite connection the sandbox's tables share: one connection, one lock.
+
+:class:`~postmark.sandbox.store.Store` is assembled from table groups
+(:mod:`.store_settings`, :mod:`.store_inbound`) that all inherit this base,
+so every group reads and writes through the same connection and lock, and a
+``":memory:"`` database is one database for every request thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+
+class StoreBase:
+    """One connection, guarded by a re-entrant lock; every write is one transaction."""
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(path, check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        """Close the connection; later calls fail."""
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, self._conn:
+            yield self._conn
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _page(
+        self,
+        table: str,
+        where: list[str],
+        params: list[Any],
+        order: str,
+        count: int | None,
+        offset: int,
+    ) -> tuple[int, list[sqlite3.Row]]:
+        """One page of ``table`` (``count=None``: all rows from ``offset``) and the match count.
+
+        ``table``, ``where`` and ``order`` are the callers' fixed SQL; values
+        travel in ``params`` only.
+        """
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        with self._lock:
+            total = self._conn.execute(
+                f"SELECT COUNT(*) FROM {table}{clause}",  # noqa: S608 - built from fixed parts
+                params,
+            ).fetchone()[0]
+            rows = self._conn.execute(
+                f"SELECT * FROM {table}{clause} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+                [*params, -1 if count is None else count, offset],
+            ).fetchall()
+        return int(total), rows
+
+
+def time_range(
+    where: list[str], params: list[Any], column: str, start: float | None, end: float | None
+) -> None:
+    """Add inclusive ``fromdate``/``todate`` bounds on ``column``."""
+    if start is not None:
+        where.append(f"{column} >= ?")
+        params.append(start)
+    if end is not None:
+        where.append(f"{column} <= ?")
+        params.append(end)
