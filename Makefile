@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint install
+.PHONY: demo test lint docs install
 
 $(VENV)/.installed: setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,3 +25,6 @@ lint: install
 	$(PY) -m ruff check $(wildcard postmark tests examples benchmarks)
 	$(PY) -m ruff format --check $(wildcard postmark tests examples benchmarks)
 	$(PY) -m mypy postmark
+
+docs: install
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html

@@ -17,6 +17,7 @@ TEST_DEPS = [
     "hypothesis>=6",
 ]
 LINT_DEPS = ["ruff>=0.5", "mypy>=1.8", "types-requests"]
+DOCS_DEPS = ["sphinx>=7.2", "furo>=2024.1", "myst-parser>=3"]
 
 setup(
     name="python-postmark",
@@ -34,7 +35,8 @@ setup(
     extras_require={
         "django": ["django>=4.2"],
         "tornado": ["tornado>=6.2"],
-        "dev": TEST_DEPS + LINT_DEPS + ["django>=4.2", "tornado>=6.2"],
+        "dev": TEST_DEPS + LINT_DEPS + DOCS_DEPS + ["django>=4.2", "tornado>=6.2"],
+        "docs": DOCS_DEPS + ["django>=4.2", "tornado>=6.2"],
     },
     entry_points={
         "console_scripts": ["postmark = postmark.cli:main"],

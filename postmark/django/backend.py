@@ -56,11 +56,11 @@ class EmailBackend(BaseEmailBackend):  # type: ignore[misc]
         default_sender: From address for messages without one; default
             ``POSTMARK_SENDER``.
         fail_silently: log Postmark and network errors instead of raising.
-        api_url, timeout, message_stream, track_opens, track_links,
-        test_mode, return_message_id: override ``POSTMARK_API_URL``,
-        ``POSTMARK_TIMEOUT``, ``POSTMARK_MESSAGE_STREAM``,
-        ``POSTMARK_TRACK_OPENS``, ``POSTMARK_TRACK_LINKS``,
-        ``POSTMARK_TEST_MODE`` and ``POSTMARK_RETURN_MESSAGE_ID``.
+        api_url, timeout, message_stream, track_opens, track_links, test_mode, return_message_id:
+            override ``POSTMARK_API_URL``, ``POSTMARK_TIMEOUT``,
+            ``POSTMARK_MESSAGE_STREAM``, ``POSTMARK_TRACK_OPENS``,
+            ``POSTMARK_TRACK_LINKS``, ``POSTMARK_TEST_MODE`` and
+            ``POSTMARK_RETURN_MESSAGE_ID``.
 
     Raises:
         PostmarkImproperlyConfigured: no token (outside test mode) or a bad setting.

@@ -33,12 +33,19 @@ from postmark.webhooks import (
 
 #: Every webhook call, known and unknown record types alike (sent last).
 webhook_event = Signal()
+#: A bounce (``event`` is a :class:`postmark.webhooks.Bounce`).
 bounce = Signal()
+#: A spam complaint (:class:`postmark.webhooks.SpamComplaint`).
 spam_complaint = Signal()
+#: A delivery (:class:`postmark.webhooks.Delivery`).
 delivery = Signal()
+#: An open (:class:`postmark.webhooks.Open`).
 open = Signal()  # named after Postmark's "Open" record type; shadows the builtin here only
+#: A link click (:class:`postmark.webhooks.Click`).
 click = Signal()
+#: A subscription change (:class:`postmark.webhooks.SubscriptionChange`).
 subscription_change = Signal()
+#: An inbound message (:class:`postmark.webhooks.Inbound`), from the inbound URL.
 inbound = Signal()
 
 #: Event class -> its own signal; an UnknownEvent only gets ``webhook_event``.

@@ -1,0 +1,112 @@
+"""Sphinx configuration for the python-postmark documentation.
+
+Build: ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
+Pages are Markdown (MyST); the API reference is generated from docstrings.
+Every fenced ``python`` block is executed by ``tests/docs/test_examples.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# -- Project -----------------------------------------------------------------
+
+project = "python-postmark"
+author = "python-postmark contributors"
+copyright = "python-postmark contributors, MIT licence"
+_version_file = (ROOT / "postmark" / "_version.py").read_text(encoding="utf-8")
+release = re.search(r'__version__ = "([^"]+)"', _version_file).group(1)  # type: ignore[union-attr]
+version = release
+
+# -- Django: autodoc imports postmark.django's modules, which need settings ---
+
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+if not settings.configured:
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="docs-build-only",  # noqa: S106 (never used to sign anything)
+        INSTALLED_APPS=["django.contrib.contenttypes"],
+        EMAIL_BACKEND="postmark.django.EmailBackend",
+        DEFAULT_CHARSET="utf-8",
+    )
+    django.setup()
+
+# -- General -----------------------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+]
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+pygments_style = "sphinx"
+
+# -- Autodoc -----------------------------------------------------------------
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_preserve_defaults = True
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_rtype = False
+
+# -- HTML --------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = f"python-postmark {release}"
+html_static_path: list[str] = []
+
+# -- The performance page shows benchmarks/README.md -----------------------------
+
+BENCHMARKS = ROOT / "benchmarks" / "README.md"
+BENCHMARK_MARKER = "<!-- benchmarks/README.md -->"
+_RELATIVE_LINK = re.compile(r"\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)\)")
+
+
+def benchmark_text() -> str:
+    """benchmarks/README.md for inclusion below a page heading, or a note while it is missing.
+
+    Headings move two levels down (below the page's "The numbers"), and
+    links to files next to the README (scripts, results) become plain text:
+    they are not pages of this site.
+    """
+    if not BENCHMARKS.is_file():
+        return (
+            ":::{note}\nThe benchmark table is published in `benchmarks/README.md`, which "
+            "this page shows once it exists; run the benchmarks as described below to "
+            "produce your own numbers.\n:::\n"
+        )
+    lines, fence = [], ""
+    for line in BENCHMARKS.read_text(encoding="utf-8").splitlines():
+        opening = re.match(r"\s*(`{3,}|~{3,})", line)
+        if opening and (not fence or opening.group(1).startswith(fence)):
+            fence = "" if fence else opening.group(1)
+        elif not fence:
+            line = re.sub(r"^(#{1,4}) ", r"##\1 ", line)
+            line = _RELATIVE_LINK.sub(r"\1 (`benchmarks/\2`)", line)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _insert_benchmarks(app: Any, docname: str, source: list[str]) -> None:
+    if BENCHMARK_MARKER in source[0]:
+        if BENCHMARKS.is_file():
+            app.env.note_dependency(str(BENCHMARKS))
+        source[0] = source[0].replace(BENCHMARK_MARKER, benchmark_text())
+
+
+def setup(app: Any) -> None:
+    app.connect("source-read", _insert_benchmarks)
