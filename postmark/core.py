@@ -1,10 +1,11 @@
 """The classic python-postmark API: ``PMMail``, ``PMBatchMail``, ``PMBounceManager``.
 
 Every keyword, property, setting and error message of python-postmark 0.7
-keeps its meaning; underneath, each class is a thin layer over
-:class:`postmark.ServerClient`, so they share its keep-alive connections,
-timeouts, retries and exceptions. The old bugs are gone: batches send every
-message, HTTP errors raise, the bounce API uses HTTPS.
+keeps its meaning; underneath, each class is a thin layer over the transport
+and API sections of :class:`postmark.ServerClient` (see :class:`LegacyClient`),
+so they share its keep-alive connections, timeouts, retries and exceptions.
+The old bugs are gone: batches send every message, HTTP errors raise, the
+bounce API uses HTTPS.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import logging
 import threading
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from postmark import config
+from postmark.api.email import EmailAPI
 from postmark.batching import BatchResult, SendOutcome, failed_outcome
-from postmark.client import ServerClient
 from postmark.exceptions import (  # noqa: F401  (legacy names importable from postmark.core)
     InvalidMessageError,
     MissingValueError,
@@ -31,8 +32,12 @@ from postmark.exceptions import (  # noqa: F401  (legacy names importable from p
     PMMailURLException,
     PostmarkError,
 )
-from postmark.payloads import build_message
-from postmark.protocol import _json_default
+from postmark.payloads import build_message_from, check_message
+from postmark.protocol import SERVER_TOKEN_HEADER, _json_default
+from postmark.transport import Transport
+
+if TYPE_CHECKING:
+    from postmark.api.bounces import BouncesAPI
 
 logger = logging.getLogger("postmark")
 
@@ -49,13 +54,44 @@ class PMJSONEncoder(json.JSONEncoder):
 # --------------------------------------------------------------------------
 # One shared client per token: connections are reused across messages.
 
-_clients: dict[tuple[str, str | None], ServerClient] = {}
+
+class LegacyClient:
+    """What PMMail, PMBatchMail and PMBounceManager share for one token.
+
+    The transport and sections of :class:`postmark.ServerClient` (same
+    connections, timeouts, retries and errors), without loading the API
+    sections the legacy classes never call: ``from postmark import PMMail``
+    imports only what sending needs (see benchmarks/README.md).
+    """
+
+    def __init__(self, token: str) -> None:
+        self.transport = Transport(token, token_header=SERVER_TOKEN_HEADER)
+        self.email = EmailAPI(self.transport)
+        self._bounces: BouncesAPI | None = None
+
+    @property
+    def bounces(self) -> BouncesAPI:
+        """``client.bounces``, loaded on first use."""
+        if self._bounces is None:
+            from postmark.api.bounces import BouncesAPI
+
+            self._bounces = BouncesAPI(self.transport)
+        return self._bounces
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __repr__(self) -> str:
+        return f"<LegacyClient {self.transport.base_url}>"
+
+
+_clients: dict[tuple[str, str | None], LegacyClient] = {}
 _clients_lock = threading.Lock()
 _MAX_CLIENTS = 16
 
 
-def shared_client(api_key: str) -> ServerClient:
-    """The process-wide :class:`ServerClient` for ``api_key`` and the current base URL."""
+def shared_client(api_key: str) -> LegacyClient:
+    """The process-wide client for ``api_key`` and the current base URL."""
     key = (api_key, config.lookup("POSTMARK_API_URL"))
     client = _clients.get(key)
     if client is not None:
@@ -65,7 +101,7 @@ def shared_client(api_key: str) -> ServerClient:
         if client is None:
             if len(_clients) >= _MAX_CLIENTS:
                 _clients.pop(next(iter(_clients)))
-            client = _clients[key] = ServerClient(api_key)
+            client = _clients[key] = LegacyClient(api_key)
     return client
 
 
@@ -98,7 +134,10 @@ class _Field:
         self.setting = setting
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.attr = "_" + name
+        # An alias (``recipient = to``) keeps the first name's storage key, so
+        # field ``x`` is always stored as ``__dict__["_x"]`` (PMMail._payload relies on it).
+        if not hasattr(self, "attr"):
+            self.attr = "_" + name
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:
@@ -148,6 +187,85 @@ def _check_attachments(value: Any) -> list[Any]:
 
 def _server_token() -> Any:
     return config.lookup("POSTMARK_SERVER_TOKEN")
+
+
+class _Defaults:
+    """The settings a PMMail falls back to, read once per ``send()``.
+
+    Never kept longer: a changed Django setting or environment variable
+    applies to the next send. (Reading them per field access cost more than
+    building the message: ``config.lookup`` consults Django and the
+    environment each time.)
+    """
+
+    __slots__ = ("sender", "track_opens")
+
+    def __init__(self, sender: Any, track_opens: bool) -> None:
+        self.sender = sender
+        self.track_opens = track_opens
+
+    @classmethod
+    def read(cls) -> _Defaults:
+        return cls(config.lookup("POSTMARK_SENDER"), config.lookup_bool("POSTMARK_TRACK_OPENS"))
+
+
+class _Prepared:
+    """A batch message for ``client.email.send_batch``, with this send's settings.
+
+    ``to_postmark()`` is the protocol ``postmark.api.email.as_payload`` trusts:
+    it returns a fresh payload that has passed every check. Built lazily, so
+    that a message that fails its checks gets its own error outcome and the
+    others still go.
+    """
+
+    __slots__ = ("defaults", "message")
+
+    def __init__(self, message: PMMail, defaults: _Defaults) -> None:
+        self.message = message
+        self.defaults = defaults
+
+    def to_postmark(self) -> dict[str, Any]:
+        return self.message._payload(self.defaults)
+
+
+_NO_API_KEY = "Cannot send an e-mail without a Postmark API Key"
+
+
+def _first_gap(
+    sender: Any,
+    to: Any,
+    bcc: Any,
+    template_id: Any,
+    template_alias: Any,
+    template_model: Any,
+    subject: Any,
+    html_body: Any,
+    text_body: Any,
+) -> str | None:
+    """python-postmark's message for the first missing value (after the API key), or None."""
+    templated = template_id or template_alias
+    if not sender:
+        return "Cannot send an e-mail without a sender (.sender field)"
+    if not to and not bcc:
+        return "Cannot send an e-mail without at least one recipient (.to field or .bcc field)"
+    if template_id and not template_model:
+        return "Cannot send a template e-mail without a both template_id and template_model set"
+    if template_alias and not template_model:
+        return "Cannot send a template e-mail without both a template_alias and template_model set"
+    if template_model and not templated:
+        return "Cannot send a template e-mail without either a template_id or template_alias set"
+    if not templated and not template_model and not subject:
+        return "Cannot send an e-mail without a subject"
+    if not html_body and not text_body and not templated:
+        return "Cannot send an e-mail without either an HTML or text version of your e-mail body"
+    return None
+
+
+def _warn_track_opens() -> None:
+    logger.warning(
+        ".track_opens set to True with no .html_body set. "
+        "Tracking opens will not work; message will still send."
+    )
 
 
 # --------------------------------------------------------------------------
@@ -256,75 +374,118 @@ class PMMail:
         if problem:
             raise MissingValueError(problem)
         if self.track_opens and not self.html_body:
-            logger.warning(
-                ".track_opens set to True with no .html_body set. "
-                "Tracking opens will not work; message will still send."
-            )
+            _warn_track_opens()
 
     def _missing_value(self, require_api_key: bool) -> str | None:
-        templated = self.template_id or self.template_alias
-        rules = (
-            (
-                require_api_key and not self.api_key,
-                "Cannot send an e-mail without a Postmark API Key",
-            ),
-            (not self.sender, "Cannot send an e-mail without a sender (.sender field)"),
-            (
-                not self.to and not self.bcc,
-                "Cannot send an e-mail without at least one recipient (.to field or .bcc field)",
-            ),
-            (
-                self.template_id and not self.template_model,
-                "Cannot send a template e-mail without a both template_id and template_model set",
-            ),
-            (
-                self.template_alias and not self.template_model,
-                "Cannot send a template e-mail without both a template_alias and "
-                "template_model set",
-            ),
-            (
-                self.template_model and not templated,
-                "Cannot send a template e-mail without either a template_id or template_alias set",
-            ),
-            (
-                not templated and not self.template_model and not self.subject,
-                "Cannot send an e-mail without a subject",
-            ),
-            (
-                not self.html_body and not self.text_body and not templated,
-                "Cannot send an e-mail without either an HTML or text version of your e-mail body",
-            ),
+        if require_api_key and not self.api_key:
+            return _NO_API_KEY
+        return _first_gap(
+            self.sender,
+            self.to,
+            self.bcc,
+            self.template_id,
+            self.template_alias,
+            self.template_model,
+            self.subject,
+            self.html_body,
+            self.text_body,
         )
-        return next((message for failed, message in rules if failed), None)
 
     def to_json_message(self) -> dict[str, Any]:
         """The message in Postmark's JSON form (what ``send()`` posts)."""
-        return build_message(
-            sender=self.sender,
-            to=self.to,
-            cc=self.cc,
-            bcc=self.bcc,
-            subject=self.subject,
-            reply_to=self.reply_to,
-            tag=self.tag,
-            html_body=self.html_body,
-            text_body=self.text_body,
-            template_id=self.template_id,
-            template_alias=self.template_alias,
-            template_model=self.template_model,
-            inline_css=self.inline_css,
-            track_opens=True if self.track_opens else None,
-            track_links=self.track_links,
-            headers=self.custom_headers,
-            metadata=self.metadata,
-            attachments=self.attachments,
-            message_stream=self.message_stream,
+        if type(self) is PMMail:
+            return self._build(_Defaults.read(), check=False)
+        # A subclass may override fields: read them through the properties.
+        return build_message_from(
+            self.sender,
+            self.to,
+            self.cc,
+            self.bcc,
+            self.subject,
+            self.reply_to,
+            self.tag,
+            self.html_body,
+            self.text_body,
+            self.template_id,
+            self.template_alias,
+            self.template_model,
+            True if self.track_opens else None,
+            self.track_links,
+            self.inline_css,
+            self.custom_headers,
+            self.metadata,
+            self.attachments,
+            self.message_stream,
+        )
+
+    def _payload(self, defaults: _Defaults | None) -> dict[str, Any]:
+        """The checked payload (legacy checks first), settings from ``defaults``."""
+        if type(self) is not PMMail or defaults is None:
+            # A subclass may override fields or to_json_message: use them, and
+            # check what they return as any caller-made dict would be.
+            self._check_values(require_api_key=False)
+            payload = self.to_json_message()
+            check_message(payload)
+            return payload
+        return self._build(defaults, check=True)
+
+    def _build(self, defaults: _Defaults, *, check: bool) -> dict[str, Any]:
+        """Postmark's JSON from ``__dict__`` (field ``x`` is ``__dict__["_x"]``).
+
+        The same values the properties return, settings taken from
+        ``defaults``; reading each property instead, with its settings
+        lookup, cost more than building the message. ``check``: run the
+        legacy missing-value checks first.
+        """
+        own = self.__dict__.get
+        sender = own("_sender")
+        sender = sender or defaults.sender or sender
+        to, bcc, subject = own("_to"), own("_bcc"), own("_subject")
+        html_body, text_body = own("_html_body"), own("_text_body")
+        template_id, template_alias = own("_template_id"), own("_template_alias")
+        template_model = own("_template_model")
+        track_opens = own("_track_opens") or defaults.track_opens
+        if check:
+            gap = _first_gap(
+                sender,
+                to,
+                bcc,
+                template_id,
+                template_alias,
+                template_model,
+                subject,
+                html_body,
+                text_body,
+            )
+            if gap:
+                raise MissingValueError(gap)
+            if track_opens and not html_body:
+                _warn_track_opens()
+        return build_message_from(
+            sender,
+            to,
+            own("_cc"),
+            bcc,
+            subject,
+            own("_reply_to"),
+            own("_tag"),
+            html_body,
+            text_body,
+            template_id,
+            template_alias,
+            template_model,
+            True if track_opens else None,
+            own("_track_links"),
+            own("_inline_css"),
+            own("_custom_headers"),
+            own("_metadata"),
+            own("_attachments"),
+            own("_message_stream"),
         )
 
     def to_postmark(self) -> dict[str, Any]:
         """Checked payload for a batch: the batch supplies the token when the message has none."""
-        self._check_values(require_api_key=False)
-        return self.to_json_message()
+        return self._payload(_Defaults.read() if type(self) is PMMail else None)
 
     def send(self, test: bool | None = None, return_json: bool | None = None) -> Any:
         """Send the message.
@@ -346,12 +507,14 @@ class PMMail:
             PMMailInactiveRecipientException, PMMailServerErrorException,
             PMMailURLException: as their names say; all are PostmarkError.
         """
-        self._check_values()
-        payload = self.to_json_message()
+        api_key = self.api_key
+        if not api_key:
+            raise MissingValueError(_NO_API_KEY)
+        payload = self._payload(_Defaults.read())
         if config.lookup_bool("POSTMARK_TEST_MODE", test):
             _print_test_json(payload)
             return None
-        response = shared_client(self.api_key).email.send(payload)
+        response = shared_client(api_key).email.send(payload)
         self.message_id = response.message_id
         self.inactive_recipients = response.inactive_recipients
         if config.lookup_bool("POSTMARK_RETURN_JSON", return_json):
@@ -402,9 +565,10 @@ class PMBatchMail:
         if message in self.messages:
             self.messages.remove(message)
 
-    def _token_for(self, message: PMMail) -> str | None:
+    @staticmethod
+    def _token_for(message: PMMail, batch_token: str) -> str:
         own: str | None = PMMail.api_key.explicit(message)
-        return own or self.api_key
+        return own or batch_token
 
     def send(self, test: bool | None = None, return_json: bool | None = None) -> Any:
         """Send every message; raise after all requests if any message failed.
@@ -438,8 +602,10 @@ class PMBatchMail:
         """Send each group of messages that share a token; outcomes by input index."""
         outcomes: dict[int, SendOutcome] = {}
         groups: dict[str, list[int]] = {}
+        batch_token = self.api_key or ""  # read once: it may come from the settings
+        defaults = _Defaults.read()
         for index, message in enumerate(self.messages):
-            token = self._token_for(message)
+            token = self._token_for(message, batch_token)
             if token:
                 groups.setdefault(token, []).append(index)
             else:
@@ -447,7 +613,9 @@ class PMBatchMail:
                     index, MissingValueError("Cannot send an e-mail without a Postmark API Key")
                 )
         for token, indexes in groups.items():
-            result = shared_client(token).email.send_batch(self.messages[i] for i in indexes)
+            result = shared_client(token).email.send_batch(
+                _Prepared(self.messages[i], defaults) for i in indexes
+            )
             for index, outcome in zip(indexes, result, strict=True):
                 outcome.index = index
                 outcomes[index] = outcome

@@ -8,13 +8,16 @@ spelled here, once. Nothing in this module does I/O except
 from __future__ import annotations
 
 import base64
+import io
 import mimetypes
 import os
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from postmark.exceptions import InvalidMessageError
+from postmark.protocol import encode_json
 
 #: Postmark's limits (API.md section 5).
 MAX_RECIPIENTS = 50
@@ -25,6 +28,9 @@ TRACK_LINKS_VALUES = ("None", "HtmlAndText", "HtmlOnly", "TextOnly")
 
 Addresses = str | Sequence[str] | None
 AttachmentInput = Any  # tuple, dict, email.mime part, or an object with to_postmark()
+# "Left out when empty" means None or []: compared through Any so that type
+# checkers accept the comparison for str- and bool-typed fields too.
+_EMPTY: Any = []
 
 
 def check_no_newlines(field: str, value: Any) -> None:
@@ -109,6 +115,11 @@ def attachment_from_bytes(
     For an inline image pass ``content_id="cid:logo"`` and use
     ``<img src="cid:logo">`` in the HTML body.
     """
+    if not data:
+        # Caught here rather than by attachment_payload's "has no Content" later.
+        raise InvalidMessageError(
+            f"Attachment {name!r} is empty: there is nothing to attach.", field="Attachments"
+        )
     result = {
         "Name": name,
         "Content": base64.b64encode(data).decode("ascii"),
@@ -230,29 +241,96 @@ def build_message(
     Empty values are left out. Raises :class:`InvalidMessageError` for input
     Postmark would refuse or that could inject headers.
     """
+    return build_message_from(
+        sender,
+        to,
+        cc,
+        bcc,
+        subject,
+        reply_to,
+        tag,
+        html_body,
+        text_body,
+        template_id,
+        template_alias,
+        template_model,
+        track_opens,
+        track_links,
+        inline_css,
+        headers,
+        metadata,
+        attachments,
+        message_stream,
+    )
+
+
+def build_message_from(
+    sender: str | None,
+    to: Addresses,
+    cc: Addresses,
+    bcc: Addresses,
+    subject: str | None,
+    reply_to: Addresses,
+    tag: str | None,
+    html_body: str | None,
+    text_body: str | None,
+    template_id: int | str | None,
+    template_alias: str | None,
+    template_model: Mapping[str, Any] | None,
+    track_opens: bool | None,
+    track_links: str | None,
+    inline_css: bool | None,
+    headers: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None,
+    metadata: Mapping[str, Any] | None,
+    attachments: Sequence[AttachmentInput] | None,
+    message_stream: str | None,
+) -> dict[str, Any]:
+    """:func:`build_message` with positional arguments, in the JSON's key order.
+
+    For the library's hot paths (a 10,000-message batch builds 10,000 of
+    these). Each value is kept unless it is ``None`` or ``[]``; addresses
+    are joined and checked; the keys follow Postmark's documentation order.
+    """
     message: dict[str, Any] = {"From": sender}
-    optional = {
-        "To": join_addresses("To", to),
-        "Cc": join_addresses("Cc", cc),
-        "Bcc": join_addresses("Bcc", bcc),
-        "Subject": subject,
-        "ReplyTo": join_addresses("ReplyTo", reply_to),
-        "Tag": tag,
-        "HtmlBody": html_body,
-        "TextBody": text_body,
-        "TemplateId": template_id,
-        "TemplateAlias": template_alias,
-        "TemplateModel": template_model,
-        "TrackOpens": track_opens,
-        "TrackLinks": track_links,
-        "InlineCss": inline_css,
-        "Headers": headers_payload(headers),
-        "Metadata": dict(metadata) if metadata else None,
-        "Attachments": [attachment_payload(a, i) for i, a in enumerate(attachments or ())],
-        "MessageStream": message_stream,
-    }
-    message.update((k, v) for k, v in optional.items() if v is not None and v != [])
-    check_message(message)
+    if to is not None and (joined := join_addresses("To", to)) is not None:
+        message["To"] = joined
+    if cc is not None and (joined := join_addresses("Cc", cc)) is not None:
+        message["Cc"] = joined
+    if bcc is not None and (joined := join_addresses("Bcc", bcc)) is not None:
+        message["Bcc"] = joined
+    if subject is not None and subject != _EMPTY:
+        message["Subject"] = subject
+    if reply_to is not None and (joined := join_addresses("ReplyTo", reply_to)) is not None:
+        message["ReplyTo"] = joined
+    if tag is not None and tag != _EMPTY:
+        message["Tag"] = tag
+    if html_body is not None and html_body != _EMPTY:
+        message["HtmlBody"] = html_body
+    if text_body is not None and text_body != _EMPTY:
+        message["TextBody"] = text_body
+    if template_id is not None or template_alias is not None or template_model is not None:
+        for key, value in (
+            ("TemplateId", template_id),
+            ("TemplateAlias", template_alias),
+            ("TemplateModel", template_model),
+        ):
+            if value is not None and value != _EMPTY:
+                message[key] = value
+    if track_opens is not None and track_opens != _EMPTY:
+        message["TrackOpens"] = track_opens
+    if track_links is not None and track_links != _EMPTY:
+        message["TrackLinks"] = track_links
+    if inline_css is not None and inline_css != _EMPTY:
+        message["InlineCss"] = inline_css
+    if headers:
+        message["Headers"] = headers_payload(headers)
+    if metadata:
+        message["Metadata"] = dict(metadata)
+    if attachments:
+        message["Attachments"] = [attachment_payload(a, i) for i, a in enumerate(attachments)]
+    if message_stream is not None and message_stream != _EMPTY:
+        message["MessageStream"] = message_stream
+    _check_fields(message, _BUILT_FIELDS)
     return message
 
 
@@ -263,21 +341,35 @@ def is_template_message(message: Mapping[str, Any]) -> bool:
 
 def check_message(message: Mapping[str, Any]) -> None:
     """Checks on a message in Postmark's form that are certain to fail at Postmark."""
+    _check_fields(message, _HEADER_FIELDS)
+
+
+_HEADER_FIELDS = ("From", "To", "Cc", "Bcc", "ReplyTo", "Subject", "Tag")
+# What build_message still checks: join_addresses() has checked the addresses.
+_BUILT_FIELDS = ("From", "Subject", "Tag")
+
+
+def _check_fields(message: Mapping[str, Any], header_fields: tuple[str, ...]) -> None:
     track_links = message.get("TrackLinks")
     if track_links is not None and track_links not in TRACK_LINKS_VALUES:
         raise InvalidMessageError(
             f"TrackLinks={track_links!r} is not valid; use one of {', '.join(TRACK_LINKS_VALUES)}.",
             field="TrackLinks",
         )
-    for field in ("From", "To", "Cc", "Bcc", "ReplyTo", "Subject", "Tag"):
-        check_no_newlines(field, message.get(field))
-    fields = (message.get("To"), message.get("Cc"), message.get("Bcc"))
+    for field in header_fields:
+        value = message.get(field)
+        if isinstance(value, str) and ("\r" in value or "\n" in value):
+            check_no_newlines(field, value)  # raises
     # Cheap upper bound first: a full address parse for every message of a
     # 10,000-message batch would dominate the cost of building it.
-    upper_bound = sum(f.count(",") + 1 for f in fields if isinstance(f, str) and f)
+    upper_bound = 0
+    for field in ("To", "Cc", "Bcc"):
+        value = message.get(field)
+        if value and isinstance(value, str):
+            upper_bound += value.count(",") + 1
     if upper_bound <= MAX_RECIPIENTS:
         return
-    recipients = count_recipients(*fields)
+    recipients = count_recipients(message.get("To"), message.get("Cc"), message.get("Bcc"))
     if recipients > MAX_RECIPIENTS:
         raise InvalidMessageError(
             f"The message has {recipients} recipients; Postmark accepts at most "
@@ -298,3 +390,63 @@ def check_encoded_size(
             "Send large files as links instead.",
             field="Attachments",
         )
+
+
+# --------------------------------------------------------------------------
+# Encoding a message with large attachments
+
+#: Attachment contents from this length on are copied into the body directly.
+SPLICE_MIN_CHARS = 256 * 1024
+_SPLICE_SLICE = 1024 * 1024
+#: Bytes a JSON string may hold as they are: printable ASCII except " and \.
+_JSON_SAFE = bytes(c for c in range(0x20, 0x80) if c not in b'"\\')
+
+
+def encode_message(message: Mapping[str, Any]) -> bytes:
+    """The request body for one message: exactly :func:`encode_json`'s bytes, made leaner.
+
+    ``json`` turns a large attachment into an escaped copy of its base64
+    text, then a joined copy of the document, then an encoded copy: three
+    copies of 8 MiB for an 8 MiB attachment. Base64 text needs no escaping,
+    so here the rest of the message is encoded with a placeholder and the
+    attachment's text is copied once, 1 MiB at a time, into the body.
+    """
+    attachments = message.get("Attachments")
+    if not isinstance(attachments, list):
+        return encode_json(message)
+    big = [i for i, a in enumerate(attachments) if isinstance(a, dict) and _spliceable(a)]
+    if not big:
+        return encode_json(message)
+    marker = f"postmark-splice-{os.urandom(8).hex()}-"
+    placeholders = {i: {**attachments[i], "Content": f"{marker}{i}"} for i in big}
+    skeleton = dict(message)
+    skeleton["Attachments"] = [placeholders.get(i, a) for i, a in enumerate(attachments)]
+    parts = re.split(b'"' + marker.encode() + rb'(\d+)"', encode_json(skeleton))
+    if [int(i) for i in parts[1::2]] != big:  # the marker appeared elsewhere: play safe
+        return encode_json(message)
+    body = io.BytesIO()
+    for position, index in enumerate(big):
+        body.write(parts[2 * position])
+        if not _write_json_string(body, attachments[index]["Content"]):
+            return encode_json(message)
+    body.write(parts[-1])
+    # getvalue() hands over the buffer itself (no copy) when nothing else uses it.
+    return body.getvalue()
+
+
+def _spliceable(attachment: Mapping[str, Any]) -> bool:
+    content = attachment.get("Content")
+    # isascii() is O(1) on str; escapes are looked for while copying.
+    return isinstance(content, str) and len(content) >= SPLICE_MIN_CHARS and content.isascii()
+
+
+def _write_json_string(body: io.BytesIO, text: str) -> bool:
+    """Write ``"text"`` as JSON; False (having written part of it) if it needs escapes."""
+    body.write(b'"')
+    for start in range(0, len(text), _SPLICE_SLICE):
+        piece = text[start : start + _SPLICE_SLICE].encode("ascii")
+        if piece.translate(None, _JSON_SAFE):  # anything left needs escaping
+            return False
+        body.write(piece)
+    body.write(b'"')
+    return True

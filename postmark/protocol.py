@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import random
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -51,7 +49,9 @@ def user_agent(*extra: str) -> str:
 
     ``extra`` adds parts such as ``"Tornado 6.4"`` (the Tornado executor does).
     """
-    parts = [f"Python {platform.python_version()}"]
+    # sys.version starts with what platform.python_version() returns, without
+    # importing platform (import time counts: see benchmarks/).
+    parts = [f"Python {sys.version.split()[0]}"]
     django = sys.modules.get("django")
     if django is not None and hasattr(django, "get_version"):
         parts.append(f"Django {django.get_version()}")
@@ -83,11 +83,15 @@ def _django_promise_type() -> type | None:
     return getattr(functional, "Promise", None)
 
 
+# One encoder for every call: json.dumps() with options builds a new encoder
+# object each time, which is a third of the cost of encoding a small message.
+# encode() keeps no state between calls, so sharing it between threads is safe.
+_ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
 def encode_json(payload: Any) -> bytes:
     """Compact UTF-8 JSON, the way every request body is sent."""
-    return json.dumps(
-        payload, default=_json_default, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    return _ENCODER.encode(payload).encode("utf-8")
 
 
 def _query_value(value: Any) -> str:
@@ -118,15 +122,42 @@ def path_segment(value: Any) -> str:
 # The call
 
 
-@dataclass(frozen=True, repr=False)
 class Call:
-    """Everything needed to put one request on the wire, for any HTTP client."""
+    """Everything needed to put one request on the wire, for any HTTP client.
+
+    Immutable. A plain class rather than a dataclass: importing
+    :mod:`dataclasses` (and :mod:`inspect` with it) costs more than
+    everything else this module does at import time.
+    """
+
+    __slots__ = ("body", "headers", "method", "path", "url")
 
     method: str
     path: str
     url: str
     headers: Mapping[str, str]
-    body: bytes | None = None
+    body: bytes | None
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | None = None,
+    ) -> None:
+        for name, value in zip(self.__slots__, (body, headers, method, path, url), strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Call is immutable; cannot set {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Call):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # headers may be a dict
 
     @property
     def idempotent(self) -> bool:
@@ -272,7 +303,6 @@ def _after_send_hint(call: Call) -> str:
 # Retrying
 
 
-@dataclass(frozen=True)
 class RetryPolicy:
     """When and how long to wait before trying a call again.
 
@@ -280,15 +310,67 @@ class RetryPolicy:
     connection failed before the request was written, or Postmark answered
     429 (rate limit) or 503 (maintenance). Read timeouts, dropped connections
     and 5xx answers are retried only for GET, PUT and DELETE.
+
+    Immutable, compared by value (a plain class, like :class:`Call`).
     """
 
-    retries: int = 3
-    backoff: float = 0.5
-    max_backoff: float = 8.0
-    deadline: float = 180.0
-    max_retry_after: float = 60.0
-    retry_statuses_any_method: frozenset[int] = field(default=frozenset({429, 503}))
-    retry_statuses_idempotent: frozenset[int] = field(default=frozenset({500, 502, 504}))
+    __slots__ = (
+        "backoff",
+        "deadline",
+        "max_backoff",
+        "max_retry_after",
+        "retries",
+        "retry_statuses_any_method",
+        "retry_statuses_idempotent",
+    )
+
+    retries: int
+    backoff: float
+    max_backoff: float
+    deadline: float
+    max_retry_after: float
+    retry_statuses_any_method: frozenset[int]
+    retry_statuses_idempotent: frozenset[int]
+
+    def __init__(
+        self,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        deadline: float = 180.0,
+        max_retry_after: float = 60.0,
+        retry_statuses_any_method: frozenset[int] = frozenset({429, 503}),
+        retry_statuses_idempotent: frozenset[int] = frozenset({500, 502, 504}),
+    ) -> None:
+        values = {
+            "retries": retries,
+            "backoff": backoff,
+            "max_backoff": max_backoff,
+            "deadline": deadline,
+            "max_retry_after": max_retry_after,
+            "retry_statuses_any_method": retry_statuses_any_method,
+            "retry_statuses_idempotent": retry_statuses_idempotent,
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"RetryPolicy is immutable; cannot set {name!r}")
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RetryPolicy):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"RetryPolicy({shown})"
 
     @classmethod
     def configured(cls, retries: int | None = None, deadline: float | None = None) -> RetryPolicy:

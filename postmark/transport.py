@@ -9,6 +9,14 @@ netrc, CA bundle), merges settings and runs hooks on every call. A client
 talks to one host with fixed settings, so that work is done once in
 ``__init__`` and each call goes straight to the connection pool's adapter.
 Proxies and CA settings from the environment are still honoured.
+
+When that adapter is requests' own ``HTTPAdapter``, unpatched, and no proxy
+or client certificate applies, its per-call work (finding the pool and TLS
+settings, checking the CA bundle on disk, building a ``Response`` with
+cookies) is done once too: the call goes to the adapter's urllib3 pool
+with the same arguments ``HTTPAdapter.send`` would pass, and urllib3's
+errors become the ``requests`` errors that method raises. Any other adapter
+(a mounted one, a mocking library's) is used through its ``send()``.
 """
 
 from __future__ import annotations
@@ -16,12 +24,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
+from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from requests.utils import select_proxy
+from urllib3.util import Timeout as PoolTimeout
 
 from postmark import config
 from postmark.exceptions import ConfigurationError, PostmarkError
@@ -142,6 +153,57 @@ def _describe_failure(call: Call, error: requests.RequestException) -> PostmarkE
     )
 
 
+def _stock_send() -> Any:
+    """``HTTPAdapter.send`` as requests defines it, or None if something replaced it already."""
+    send = HTTPAdapter.__dict__.get("send")
+    if (
+        getattr(send, "__module__", None) == "requests.adapters"
+        and getattr(send, "__qualname__", None) == "HTTPAdapter.send"
+        and not hasattr(send, "__wrapped__")
+    ):
+        return send
+    return None
+
+
+_STOCK_SEND = _stock_send()
+_HAS_TLS_CONTEXT = hasattr(HTTPAdapter, "get_connection_with_tls_context")  # requests >= 2.32.2
+
+
+def _as_requests_error(error: Exception) -> Exception:
+    """The exception ``HTTPAdapter.send`` (or reading its response) raises for ``error``.
+
+    Mirrors requests 2.32's mapping, so the direct path fails exactly like
+    the adapter (see :func:`_describe_failure`).
+    """
+    u3 = urllib3.exceptions
+    if isinstance(error, (u3.ProtocolError, OSError, u3.ClosedPoolError)):
+        return requests.ConnectionError(error)
+    if isinstance(error, u3.MaxRetryError):
+        reason = error.reason
+        if isinstance(reason, u3.ConnectTimeoutError) and not isinstance(
+            reason, u3.NewConnectionError
+        ):
+            return requests.ConnectTimeout(error)
+        if isinstance(reason, u3.ResponseError):
+            return requests.exceptions.RetryError(error)
+        if isinstance(reason, u3.ProxyError):
+            return requests.exceptions.ProxyError(error)
+        if isinstance(reason, u3.SSLError):
+            return requests.exceptions.SSLError(error)
+        return requests.ConnectionError(error)
+    if isinstance(error, u3.ProxyError):
+        return requests.exceptions.ProxyError(error)
+    if isinstance(error, u3.SSLError):
+        return requests.exceptions.SSLError(error)
+    if isinstance(error, u3.ReadTimeoutError):
+        return requests.ReadTimeout(error)
+    if isinstance(error, u3.InvalidHeader):
+        return requests.exceptions.InvalidHeader(error)
+    if isinstance(error, u3.DecodeError):
+        return requests.exceptions.ContentDecodingError(error)
+    return error
+
+
 def _root_cause(error: BaseException) -> str:
     reason: Any = error.args[0] if error.args else error
     reason = getattr(reason, "reason", reason)
@@ -183,6 +245,16 @@ class Transport:
         self._verify = _ca_bundle(ca_bundle, self.session)
         self._proxies = self._environment_proxies()
         self._headers = self._base_headers(token, token_header)
+        parts = urlsplit(self.base_url)
+        self._origin = f"{parts.scheme}://{parts.netloc}"
+        # The direct path is for the plain case only: no proxy for this host.
+        self._direct_possible = (
+            _STOCK_SEND is not None
+            and _HAS_TLS_CONTEXT
+            and select_proxy(self.base_url, self._proxies) is None
+        )
+        self._pool: Any = None
+        self._pool_adapter: HTTPAdapter | None = None
 
     def __repr__(self) -> str:
         return f"<Transport {self.base_url}>"
@@ -257,27 +329,87 @@ class Transport:
     def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
         connect, read = self.timeout
         timeout = (min(connect, max(remaining, 0.001)), min(read, max(remaining, 0.001)))
-        request = self._prepare(call)
         adapter = self.session.get_adapter(call.url)
         started = time.monotonic()
         try:
-            response = adapter.send(
-                request,
-                timeout=timeout,
-                verify=self._verify,
-                proxies=self._proxies,
-                cert=self.session.cert,
-            )
-            body = response.content
+            if self._direct(adapter, call):
+                status, body, headers = self._send_direct(cast(HTTPAdapter, adapter), call, timeout)
+            else:
+                response = adapter.send(
+                    self._prepare(call),
+                    timeout=timeout,
+                    verify=self._verify,
+                    proxies=self._proxies,
+                    cert=self.session.cert,
+                )
+                status, body, headers = response.status_code, response.content, response.headers
         except requests.RequestException as error:
             _forget_request(error)
             failure = _describe_failure(call, error)
             self._log(call, "failed", started, attempt)
             raise failure from error
-        self._log(call, response.status_code, started, attempt)
-        return decode_response(
-            call, response.status_code, body, response.headers, self.retry_policy
+        self._log(call, status, started, attempt)
+        return decode_response(call, status, body, headers, self.retry_policy)
+
+    # -- the direct path (see the module docstring) -----------------------------
+
+    def _direct(self, adapter: Any, call: Call) -> bool:
+        return (
+            self._direct_possible
+            and type(adapter) is HTTPAdapter
+            and HTTPAdapter.__dict__.get("send") is _STOCK_SEND  # no mocking library patched it
+            and "send" not in vars(adapter)
+            and self.session.cert is None
+            and call.url.startswith(self._origin + "/")
         )
+
+    def _connection_pool(self, adapter: HTTPAdapter) -> Any:
+        """The adapter's urllib3 pool for the base URL, with requests' TLS settings."""
+        pool = self._pool
+        if pool is None or pool.pool is None or self._pool_adapter is not adapter:
+            # pool.pool is None once the pool manager closed it (session.close(),
+            # or evicted from its LRU): ask the adapter again, as send() would.
+            probe = requests.PreparedRequest()
+            probe.url = self._origin + "/"
+            pool = adapter.get_connection_with_tls_context(probe, self._verify, None, None)
+            adapter.cert_verify(pool, probe.url, self._verify, None)  # type: ignore[no-untyped-call]
+            self._pool, self._pool_adapter = pool, adapter
+        return pool
+
+    def _send_direct(
+        self, adapter: HTTPAdapter, call: Call, timeout: tuple[float, float]
+    ) -> tuple[int, bytes, Any]:
+        """(status, body, headers) from the adapter's pool, as ``adapter.send`` would get them."""
+        pool = self._connection_pool(adapter)
+        headers = dict(call.headers)
+        if call.body is not None:
+            headers["Content-Length"] = str(len(call.body))
+        elif call.method in ("POST", "PUT", "PATCH"):
+            headers["Content-Length"] = "0"
+        try:
+            response = pool.urlopen(
+                method=call.method,
+                url=call.url[len(self._origin) :],
+                body=call.body,
+                headers=headers,
+                redirect=False,
+                assert_same_host=False,
+                # The body is read (and the connection handed back) in urlopen;
+                # decoding gzip here is what Response.content does.
+                preload_content=True,
+                decode_content=True,
+                retries=adapter.max_retries,
+                timeout=PoolTimeout(connect=timeout[0], read=timeout[1]),
+                chunked=False,
+            )
+        except Exception as error:
+            mapped = _as_requests_error(error)
+            if mapped is error:
+                raise
+            raise mapped from error
+        return response.status, response.data, response.headers
+
+    # -- the adapter path --------------------------------------------------------
 
     def _prepare(self, call: Call) -> requests.PreparedRequest:
         request = requests.PreparedRequest()
