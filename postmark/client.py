@@ -17,26 +17,12 @@ each call is independent and the connection pool is thread-safe.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+import importlib
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, overload
 
 import requests
 
 from postmark import config
-from postmark.api.bounces import BouncesAPI
-from postmark.api.data_removals import DataRemovalsAPI
-from postmark.api.domains import DomainsAPI
-from postmark.api.email import EmailAPI
-from postmark.api.inbound import InboundAPI
-from postmark.api.inbound_rules import InboundRulesAPI
-from postmark.api.message_streams import MessageStreamsAPI
-from postmark.api.messages import MessagesAPI
-from postmark.api.sender_signatures import SenderSignaturesAPI
-from postmark.api.server import ServerAPI
-from postmark.api.servers import ServersAPI
-from postmark.api.stats import StatsAPI
-from postmark.api.suppressions import SuppressionsAPI
-from postmark.api.templates import AccountTemplatesAPI, TemplatesAPI
-from postmark.api.webhooks import WebhooksAPI
 from postmark.exceptions import ConfigurationError
 from postmark.protocol import ACCOUNT_TOKEN_HEADER, SERVER_TOKEN_HEADER
 from postmark.transport import Timeout, Transport
@@ -44,7 +30,52 @@ from postmark.transport import Timeout, Transport
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from postmark.api.bounces import BouncesAPI
+    from postmark.api.data_removals import DataRemovalsAPI
+    from postmark.api.domains import DomainsAPI
+    from postmark.api.email import EmailAPI
+    from postmark.api.inbound import InboundAPI
+    from postmark.api.inbound_rules import InboundRulesAPI
+    from postmark.api.message_streams import MessageStreamsAPI
+    from postmark.api.messages import MessagesAPI
+    from postmark.api.sender_signatures import SenderSignaturesAPI
+    from postmark.api.server import ServerAPI
+    from postmark.api.servers import ServersAPI
+    from postmark.api.stats import StatsAPI
+    from postmark.api.suppressions import SuppressionsAPI
+    from postmark.api.templates import AccountTemplatesAPI, TemplatesAPI
+    from postmark.api.webhooks import WebhooksAPI
+
 _C = TypeVar("_C", bound="_Client")
+_S = TypeVar("_S")
+
+
+class _Section(Generic[_S]):
+    """A client attribute for one API section, built on first use.
+
+    Loading a section's module only when it is used keeps ``from postmark
+    import PMMail`` (which needs only ``email`` and ``bounces``) cheap. The
+    section is then stored on the client, so later lookups are plain
+    attribute reads; sections are stateless, so two threads racing to build
+    one is harmless.
+    """
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __set_name__(self, owner: type, attr: str) -> None:
+        self.attr = attr
+
+    @overload
+    def __get__(self, client: None, owner: type) -> _Section[_S]: ...
+    @overload
+    def __get__(self, client: _Client, owner: type) -> _S: ...
+    def __get__(self, client: _Client | None, owner: type) -> Any:
+        if client is None:
+            return self
+        section = getattr(importlib.import_module(self.module), self.name)(client.transport)
+        client.__dict__[self.attr] = section
+        return section
 
 
 class ClientOptions(TypedDict, total=False):
@@ -138,20 +169,26 @@ class ServerClient(_Client):
     _header = SERVER_TOKEN_HEADER
     _kind = "server"
 
+    email: _Section[EmailAPI] = _Section("postmark.api.email", "EmailAPI")
+    bounces: _Section[BouncesAPI] = _Section("postmark.api.bounces", "BouncesAPI")
+    templates: _Section[TemplatesAPI] = _Section("postmark.api.templates", "TemplatesAPI")
+    server: _Section[ServerAPI] = _Section("postmark.api.server", "ServerAPI")
+    messages: _Section[MessagesAPI] = _Section("postmark.api.messages", "MessagesAPI")
+    inbound: _Section[InboundAPI] = _Section("postmark.api.inbound", "InboundAPI")
+    message_streams: _Section[MessageStreamsAPI] = _Section(
+        "postmark.api.message_streams", "MessageStreamsAPI"
+    )
+    suppressions: _Section[SuppressionsAPI] = _Section(
+        "postmark.api.suppressions", "SuppressionsAPI"
+    )
+    webhooks: _Section[WebhooksAPI] = _Section("postmark.api.webhooks", "WebhooksAPI")
+    stats: _Section[StatsAPI] = _Section("postmark.api.stats", "StatsAPI")
+    inbound_rules: _Section[InboundRulesAPI] = _Section(
+        "postmark.api.inbound_rules", "InboundRulesAPI"
+    )
+
     def __init__(self, server_token: str | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(server_token, **options)
-        transport = self.transport
-        self.email = EmailAPI(transport)
-        self.bounces = BouncesAPI(transport)
-        self.templates = TemplatesAPI(transport)
-        self.server = ServerAPI(transport)
-        self.messages = MessagesAPI(transport)
-        self.inbound = InboundAPI(transport)
-        self.message_streams = MessageStreamsAPI(transport)
-        self.suppressions = SuppressionsAPI(transport)
-        self.webhooks = WebhooksAPI(transport)
-        self.stats = StatsAPI(transport)
-        self.inbound_rules = InboundRulesAPI(transport)
 
 
 class AccountClient(_Client):
@@ -169,11 +206,17 @@ class AccountClient(_Client):
     _header = ACCOUNT_TOKEN_HEADER
     _kind = "account"
 
+    servers: _Section[ServersAPI] = _Section("postmark.api.servers", "ServersAPI")
+    domains: _Section[DomainsAPI] = _Section("postmark.api.domains", "DomainsAPI")
+    sender_signatures: _Section[SenderSignaturesAPI] = _Section(
+        "postmark.api.sender_signatures", "SenderSignaturesAPI"
+    )
+    templates: _Section[AccountTemplatesAPI] = _Section(
+        "postmark.api.templates", "AccountTemplatesAPI"
+    )
+    data_removals: _Section[DataRemovalsAPI] = _Section(
+        "postmark.api.data_removals", "DataRemovalsAPI"
+    )
+
     def __init__(self, account_token: str | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(account_token, **options)
-        transport = self.transport
-        self.servers = ServersAPI(transport)
-        self.domains = DomainsAPI(transport)
-        self.sender_signatures = SenderSignaturesAPI(transport)
-        self.templates = AccountTemplatesAPI(transport)
-        self.data_removals = DataRemovalsAPI(transport)

@@ -2,7 +2,7 @@
 
 Every keyword, property, setting and error message of python-postmark 0.7
 keeps its meaning; underneath, each class is a thin layer over the transport
-and API sections of :class:`postmark.ServerClient` (see :class:`LegacyClient`),
+and API sections of :class:`postmark.ServerClient`,
 so they share its keep-alive connections, timeouts, retries and exceptions.
 The old bugs are gone: batches send every message, HTTP errors raise, the
 bounce API uses HTTPS.
@@ -15,11 +15,11 @@ import logging
 import threading
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from postmark import config
-from postmark.api.email import EmailAPI
 from postmark.batching import BatchResult, SendOutcome, failed_outcome
+from postmark.client import ServerClient
 from postmark.exceptions import (  # noqa: F401  (legacy names importable from postmark.core)
     InvalidMessageError,
     MissingValueError,
@@ -33,11 +33,7 @@ from postmark.exceptions import (  # noqa: F401  (legacy names importable from p
     PostmarkError,
 )
 from postmark.payloads import build_message_from, check_message
-from postmark.protocol import SERVER_TOKEN_HEADER, _json_default
-from postmark.transport import Transport
-
-if TYPE_CHECKING:
-    from postmark.api.bounces import BouncesAPI
+from postmark.protocol import _json_default
 
 logger = logging.getLogger("postmark")
 
@@ -55,42 +51,12 @@ class PMJSONEncoder(json.JSONEncoder):
 # One shared client per token: connections are reused across messages.
 
 
-class LegacyClient:
-    """What PMMail, PMBatchMail and PMBounceManager share for one token.
-
-    The transport and sections of :class:`postmark.ServerClient` (same
-    connections, timeouts, retries and errors), without loading the API
-    sections the legacy classes never call: ``from postmark import PMMail``
-    imports only what sending needs (see benchmarks/README.md).
-    """
-
-    def __init__(self, token: str) -> None:
-        self.transport = Transport(token, token_header=SERVER_TOKEN_HEADER)
-        self.email = EmailAPI(self.transport)
-        self._bounces: BouncesAPI | None = None
-
-    @property
-    def bounces(self) -> BouncesAPI:
-        """``client.bounces``, loaded on first use."""
-        if self._bounces is None:
-            from postmark.api.bounces import BouncesAPI
-
-            self._bounces = BouncesAPI(self.transport)
-        return self._bounces
-
-    def close(self) -> None:
-        self.transport.close()
-
-    def __repr__(self) -> str:
-        return f"<LegacyClient {self.transport.base_url}>"
-
-
-_clients: dict[tuple[str, str | None], LegacyClient] = {}
+_clients: dict[tuple[str, str | None], ServerClient] = {}
 _clients_lock = threading.Lock()
 _MAX_CLIENTS = 16
 
 
-def shared_client(api_key: str) -> LegacyClient:
+def shared_client(api_key: str) -> ServerClient:
     """The process-wide client for ``api_key`` and the current base URL."""
     key = (api_key, config.lookup("POSTMARK_API_URL"))
     client = _clients.get(key)
@@ -101,7 +67,7 @@ def shared_client(api_key: str) -> LegacyClient:
         if client is None:
             if len(_clients) >= _MAX_CLIENTS:
                 _clients.pop(next(iter(_clients)))
-            client = _clients[key] = LegacyClient(api_key)
+            client = _clients[key] = ServerClient(api_key)
     return client
 
 

@@ -30,7 +30,8 @@ ACCOUNT_SECTIONS = {"servers", "domains", "sender_signatures", "templates", "dat
 
 
 def sections(client: Any) -> set[str]:
-    return {name for name, value in vars(client).items() if isinstance(value, Section)}
+    names = {name for name in dir(client) if not name.startswith("_")}
+    return {name for name in names if isinstance(getattr(client, name), Section)}
 
 
 def test_each_client_has_its_doc_sections(
@@ -38,6 +39,29 @@ def test_each_client_has_its_doc_sections(
 ) -> None:
     assert sections(server) == SERVER_SECTIONS
     assert sections(account) == ACCOUNT_SECTIONS
+
+
+def test_sections_are_built_once_and_share_the_transport(
+    server: postmark.ServerClient,
+) -> None:
+    # Loaded on first use (cheap imports), then the same object every time.
+    assert server.templates is server.templates
+    assert server.templates._transport is server.transport is server.bounces._transport
+
+
+def test_legacy_classes_load_only_the_sections_they_use() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from postmark import PMMail; "
+        "print(sorted(m for m in sys.modules if m.startswith('postmark.api.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "postmark.api.templates" not in loaded
+    assert "postmark.api.stats" not in loaded
 
 
 def test_tokens_come_from_the_environment_and_never_show(

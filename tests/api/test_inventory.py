@@ -129,8 +129,9 @@ def test_every_endpoint_has_a_method_that_calls_it(
 
 def public_methods(client: Any) -> set[str]:
     names = set()
-    for attribute, section in vars(client).items():
-        if not isinstance(section, Section):
+    for attribute in dir(client):
+        section = getattr(client, attribute)
+        if attribute.startswith("_") or not isinstance(section, Section):
             continue
         for name, _ in inspect.getmembers(type(section), inspect.isfunction):
             # iter* walk a listed endpoint; they are not endpoints of their own.
