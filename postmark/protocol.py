@@ -280,14 +280,18 @@ def _error_text(
     text = f"{call.label} failed with HTTP {status}"
     if error_code is not None:
         text += f", ErrorCode {error_code}"
-    if isinstance(api_message, str) and api_message:
+    if isinstance(api_message, str) and api_message.strip():
         text += f": {api_message}"
     elif raw:
         text += f": {_snippet(raw)!r}"
     advice = _STATUS_ADVICE.get(status)
     if advice is None and status >= 500:
         advice = "Postmark had an internal error. " + _after_send_hint(call)
-    return f"{text}. {advice}" if advice else text
+    if not advice:
+        return text
+    # Postmark's own message usually ends with a period already.
+    text = text.rstrip()
+    return f"{text} {advice}" if text.endswith(".") else f"{text}. {advice}"
 
 
 def _after_send_hint(call: Call) -> str:
