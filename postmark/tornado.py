@@ -45,26 +45,21 @@ except ImportError as error:  # pragma: no cover - exercised only without Tornad
 from postmark import config
 from postmark.api.email import (
     _BATCH,
-    _BATCH_TEMPLATES,
-    _WRAP_PLAIN,
-    _WRAP_TEMPLATES,
     SendResponse,
     as_payload,
+    plan_batch,
+    record_answer,
+    record_failure,
 )
 from postmark.batching import (
     BatchResult,
     Chunk,
     SendOutcome,
-    chunk_encoded,
-    failed_outcome,
-    missing_answer,
-    outcome_from_entry,
 )
 from postmark.exceptions import (
     ConfigurationError,
     InvalidMessageError,
     PostmarkError,
-    UnauthorizedError,
 )
 from postmark.payloads import (
     MAX_BATCH_BYTES,
@@ -539,28 +534,9 @@ class AsyncServerClient:
             A running future resolving to a :class:`~postmark.batching.BatchResult`:
             one outcome per message, in input order.
         """
-        outcomes: dict[int, SendOutcome] = {}
-        plain: list[tuple[int, bytes]] = []
-        templated: list[tuple[int, bytes]] = []
-        for index, message in enumerate(messages):
-            try:
-                payload = as_payload(message)
-                body = encode_json(payload)
-                check_encoded_size(body)
-            except PostmarkError as error:
-                outcomes[index] = failed_outcome(index, error)
-                continue
-            (templated if is_template_message(payload) else plain).append((index, body))
-        chunks = [
-            (path, chunk)
-            for path, group, wrap in (
-                (_BATCH, plain, _WRAP_PLAIN),
-                (_BATCH_TEMPLATES, templated, _WRAP_TEMPLATES),
-            )
-            for chunk in chunk_encoded(
-                group, wrap=wrap, max_count=_batch_max_count, max_bytes=_batch_max_bytes
-            )
-        ]
+        outcomes, chunks = plan_batch(
+            messages, max_count=_batch_max_count, max_bytes=_batch_max_bytes
+        )
         return _schedule(self._send_chunks(chunks, outcomes), f"POST {_BATCH}")
 
     async def _send_chunks(
@@ -569,23 +545,14 @@ class AsyncServerClient:
         fatal: PostmarkError | None = None
         for path, chunk in chunks:
             if fatal is not None:
-                # A bad token fails every chunk alike: do not send the rest at all.
-                outcomes.update((i, failed_outcome(i, fatal)) for i in chunk.indexes)
+                record_failure(outcomes, chunk.indexes, fatal)
                 continue
             try:
                 answer = await self.transport.call("POST", path, body=chunk.body)
             except PostmarkError as error:
-                outcomes.update((i, failed_outcome(i, error)) for i in chunk.indexes)
-                if isinstance(error, UnauthorizedError):
-                    fatal = error
+                fatal = record_failure(outcomes, chunk.indexes, error)
                 continue
-            entries = answer if isinstance(answer, list) else []
-            for position, index in enumerate(chunk.indexes):
-                outcomes[index] = (
-                    outcome_from_entry(index, entries[position])
-                    if position < len(entries)
-                    else missing_answer(index)
-                )
+            record_answer(outcomes, chunk.indexes, answer)
         return BatchResult([outcomes[i] for i in sorted(outcomes)])
 
     def request(

@@ -139,20 +139,22 @@ def _encode_chunks(
     group: list[tuple[int, dict[str, Any]]],
     wrap: tuple[bytes, bytes],
     outcomes: dict[int, SendOutcome],
+    max_count: int,
+    max_bytes: int,
 ) -> list[Chunk]:
-    """Request bodies for ``group`` (input position, payload), 500 messages at most each.
+    """Request bodies for ``group`` (input position, payload), ``max_count`` messages at most.
 
-    Each run of 500 is encoded with one ``json`` call. A body of at most
-    10 MB proves every message in it is under Postmark's 10 MB and the body
-    under 50 MB; only a larger one is encoded message by message, to refuse
-    an oversized message alone and split by size exactly (:func:`chunk_encoded`).
+    Each run of ``max_count`` is encoded with one ``json`` call. A body of at
+    most 10 MB proves every message in it is under Postmark's 10 MB limit;
+    only a larger one is encoded message by message, to refuse an oversized
+    message alone and split by size exactly (:func:`chunk_encoded`).
     """
     chunks: list[Chunk] = []
-    for start in range(0, len(group), MAX_BATCH_MESSAGES):
-        run = group[start : start + MAX_BATCH_MESSAGES]
+    for start in range(0, len(group), max_count):
+        run = group[start : start + max_count]
         payloads = [payload for _, payload in run]
         body = encode_json(payloads if wrap == _WRAP_PLAIN else {"Messages": payloads})
-        if len(body) <= MAX_MESSAGE_BYTES:
+        if len(body) <= min(MAX_MESSAGE_BYTES, max_bytes):
             chunks.append(Chunk([index for index, _ in run], body))
             continue
         encoded: list[tuple[int, bytes]] = []
@@ -164,8 +166,66 @@ def _encode_chunks(
                 outcomes[index] = failed_outcome(index, error)
                 continue
             encoded.append((index, single))
-        chunks.extend(chunk_encoded(encoded, wrap=wrap))
+        chunks.extend(chunk_encoded(encoded, wrap=wrap, max_count=max_count, max_bytes=max_bytes))
     return chunks
+
+
+def plan_batch(
+    messages: Iterable[Any],
+    *,
+    max_count: int = MAX_BATCH_MESSAGES,
+    max_bytes: int = MAX_BATCH_BYTES,
+) -> tuple[dict[int, SendOutcome], list[tuple[str, Chunk]]]:
+    """Check and encode a batch before anything is sent.
+
+    Returns the outcomes of messages refused locally (by input position)
+    and the requests to make, in order: ``(path, chunk)`` with template
+    messages going to ``/email/batchWithTemplates``. Shared by the sync
+    client and the Tornado client, so both split and route alike.
+    """
+    outcomes: dict[int, SendOutcome] = {}
+    plain: list[tuple[int, dict[str, Any]]] = []
+    templated: list[tuple[int, dict[str, Any]]] = []
+    for index, message in enumerate(messages):
+        try:
+            payload = as_payload(message)
+        except PostmarkError as error:
+            outcomes[index] = failed_outcome(index, error)
+            continue
+        (templated if is_template_message(payload) else plain).append((index, payload))
+    # Every body is encoded before the first request, so a message json
+    # cannot encode (TypeError) stops the batch before anything is sent.
+    requests = [
+        (path, chunk)
+        for path, group, wrap in (
+            (_BATCH, plain, _WRAP_PLAIN),
+            (_BATCH_TEMPLATES, templated, _WRAP_TEMPLATES),
+        )
+        for chunk in _encode_chunks(group, wrap, outcomes, max_count, max_bytes)
+    ]
+    return outcomes, requests
+
+
+def record_answer(outcomes: dict[int, SendOutcome], indexes: list[int], answer: Any) -> None:
+    """One outcome per message of a batch request from Postmark's 200 answer."""
+    entries = answer if isinstance(answer, list) else []
+    for position, index in enumerate(indexes):
+        outcomes[index] = (
+            outcome_from_entry(index, entries[position])
+            if position < len(entries)
+            else missing_answer(index)
+        )
+
+
+def record_failure(
+    outcomes: dict[int, SendOutcome], indexes: list[int], error: PostmarkError
+) -> PostmarkError | None:
+    """Every message of a failed request gets ``error``; returns it if it must stop the rest.
+
+    A bad token fails every request alike, so the remaining ones are not sent.
+    """
+    outcomes.update((i, failed_outcome(i, error)) for i in indexes)
+    return error if isinstance(error, UnauthorizedError) else None
 
 
 class EmailAPI(Section):
@@ -227,61 +287,21 @@ class EmailAPI(Section):
             A :class:`BatchResult`: one outcome per message, in input order.
             Call ``.raise_for_failures()`` to turn failures into an exception.
         """
-        outcomes: dict[int, SendOutcome] = {}
-        plain: list[tuple[int, dict[str, Any]]] = []
-        templated: list[tuple[int, dict[str, Any]]] = []
-        for index, message in enumerate(messages):
-            try:
-                payload = as_payload(message)
-            except PostmarkError as error:
-                outcomes[index] = failed_outcome(index, error)
-                continue
-            (templated if is_template_message(payload) else plain).append((index, payload))
-        # Every body is encoded before the first request, so a message json
-        # cannot encode (TypeError) stops the batch before anything is sent.
-        bodies = [
-            (path, chunk)
-            for path, group, wrap in (
-                (_BATCH, plain, _WRAP_PLAIN),
-                (_BATCH_TEMPLATES, templated, _WRAP_TEMPLATES),
-            )
-            for chunk in _encode_chunks(group, wrap, outcomes)
-        ]
+        outcomes, requests = plan_batch(messages)
         fatal: PostmarkError | None = None
-        for path, chunk in bodies:
-            fatal = self._send_chunk(path, chunk.indexes, chunk.body, outcomes, fatal)
+        for path, chunk in requests:
+            if fatal is not None:
+                record_failure(outcomes, chunk.indexes, fatal)
+                continue
+            try:
+                answer = self._transport.call("POST", path, body=chunk.body)
+            except PostmarkError as error:
+                fatal = record_failure(outcomes, chunk.indexes, error)
+                continue
+            record_answer(outcomes, chunk.indexes, answer)
         return BatchResult([outcomes[i] for i in sorted(outcomes)])
 
     send_batch_with_templates = send_batch
-
-    def _send_chunk(
-        self,
-        path: str,
-        indexes: list[int],
-        body: bytes,
-        outcomes: dict[int, SendOutcome],
-        fatal: PostmarkError | None,
-    ) -> PostmarkError | None:
-        """Send one chunk and record its outcomes; returns an error that stops the rest."""
-        if fatal is not None:
-            # A bad token fails every chunk alike: do not send the rest at all.
-            outcomes.update((i, failed_outcome(i, fatal)) for i in indexes)
-            return fatal
-        try:
-            answer = self._transport.call("POST", path, body=body)
-        except PostmarkError as error:
-            outcomes.update((i, failed_outcome(i, error)) for i in indexes)
-            return error if isinstance(error, UnauthorizedError) else None
-        entries = answer if isinstance(answer, list) else []
-        for position, index in enumerate(indexes):
-            outcomes[index] = (
-                outcome_from_entry(index, entries[position])
-                if position < len(entries)
-                else missing_answer(index)
-            )
-        return None
-
-    # -- bulk ----------------------------------------------------------------------
 
     def send_bulk(
         self,
