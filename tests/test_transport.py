@@ -13,7 +13,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import socket
 import ssl
 import subprocess
@@ -27,6 +26,7 @@ from typing import Any
 
 import certifi
 import pytest
+import raw_http
 import requests
 import responses
 import urllib3.exceptions
@@ -137,25 +137,9 @@ class Recorder(HTTPAdapter):
 
 
 def read_request(conn: socket.socket) -> bytes | None:
-    """One HTTP/1.1 request (head and Content-Length body), or None at end of stream."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return None
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    while len(body) < length:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return None
-        body += chunk
-    return head + b"\r\n\r\n" + body
+    """One whole HTTP/1.1 request (head and body), or None at end of stream."""
+    request = raw_http.read_request(conn)
+    return None if request is None else request[0] + b"\r\n\r\n" + request[1]
 
 
 def respond(conn: socket.socket, status: int = 200, body: bytes = b"") -> None:
@@ -295,36 +279,9 @@ def closed_port() -> int:
 
 @pytest.fixture(scope="module")
 def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=30,
+    return raw_http.self_signed_certificate(
+        tmp_path_factory.mktemp("tls"), "localhost", "IP:127.0.0.1,DNS:localhost"
     )
-    return cert, key
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ import threading
 import urllib.request
 from collections.abc import Callable
 
+import raw_http
+
 import postmark.core
 from postmark.protocol import RetryPolicy
 from postmark.sandbox import Sandbox
@@ -57,23 +59,10 @@ def stored_subjects(sandbox: Sandbox) -> dict[str, int]:
 
 def read_request(conn: socket.socket) -> tuple[str, bytes] | None:
     """(request line, body) of one HTTP/1.1 request, or None when the client closed."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return None
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    while len(body) < length:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return None
-        body += chunk
+    request = raw_http.read_request(conn)
+    if request is None:
+        return None
+    head, body = request
     return head.split(b"\r\n", 1)[0].decode(), body
 
 
