@@ -17,65 +17,29 @@ each call is independent and the connection pool is thread-safe.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import requests
 
 from postmark import config
+from postmark.api.base import Executor, Sync, SyncExecutor
+from postmark.api.sections import AccountSections, ServerSections
 from postmark.exceptions import ConfigurationError
-from postmark.protocol import ACCOUNT_TOKEN_HEADER, SERVER_TOKEN_HEADER
-from postmark.transport import Timeout, Transport
+from postmark.protocol import ACCOUNT_TOKEN_HEADER, SERVER_TOKEN_HEADER, Timeout
+from postmark.transport import Transport
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from postmark.api.bounces import BouncesAPI
-    from postmark.api.data_removals import DataRemovalsAPI
-    from postmark.api.domains import DomainsAPI
-    from postmark.api.email import EmailAPI
-    from postmark.api.inbound import InboundAPI
-    from postmark.api.inbound_rules import InboundRulesAPI
-    from postmark.api.message_streams import MessageStreamsAPI
-    from postmark.api.messages import MessagesAPI
-    from postmark.api.sender_signatures import SenderSignaturesAPI
-    from postmark.api.server import ServerAPI
-    from postmark.api.servers import ServersAPI
-    from postmark.api.stats import StatsAPI
-    from postmark.api.suppressions import SuppressionsAPI
-    from postmark.api.templates import AccountTemplatesAPI, TemplatesAPI
-    from postmark.api.webhooks import WebhooksAPI
-
 _C = TypeVar("_C", bound="_Client")
-_S = TypeVar("_S")
 
 
-class _Section(Generic[_S]):
-    """A client attribute for one API section, built on first use.
-
-    Loading a section's module only when it is used keeps ``from postmark
-    import PMMail`` (which needs only ``email`` and ``bounces``) cheap. The
-    section is then stored on the client, so later lookups are plain
-    attribute reads; sections are stateless, so two threads racing to build
-    one is harmless.
-    """
-
-    def __init__(self, module: str, name: str) -> None:
-        self.module, self.name = module, name
-
-    def __set_name__(self, owner: type, attr: str) -> None:
-        self.attr = attr
-
-    @overload
-    def __get__(self, client: None, owner: type) -> _Section[_S]: ...
-    @overload
-    def __get__(self, client: _Client, owner: type) -> _S: ...
-    def __get__(self, client: _Client | None, owner: type) -> Any:
-        if client is None:
-            return self
-        section = getattr(importlib.import_module(self.module), self.name)(client.transport)
-        client.__dict__[self.attr] = section
-        return section
+def missing_token(client: str, setting: str, kind: str) -> ConfigurationError:
+    """The error for a client built without a token (shared by the async clients)."""
+    return ConfigurationError(
+        f"No Postmark {kind} token: pass it to {client}(...) or set "
+        f"{setting} (Django setting or environment variable)."
+    )
 
 
 class ClientOptions(TypedDict, total=False):
@@ -107,10 +71,7 @@ class _Client:
     ) -> None:
         token = config.lookup(self._setting, token)
         if not token:
-            raise ConfigurationError(
-                f"No Postmark {self._kind} token: pass it to {type(self).__name__}(...) or set "
-                f"{self._setting} (Django setting or environment variable)."
-            )
+            raise missing_token(type(self).__name__, self._setting, self._kind)
         self.transport = Transport(
             str(token),
             token_header=self._header,
@@ -121,6 +82,8 @@ class _Client:
             ca_bundle=ca_bundle,
             session=session,
         )
+        self.base_url = self.transport.base_url
+        self._executor: Executor = SyncExecutor(self.transport.perform)
 
     def request(
         self,
@@ -151,7 +114,7 @@ class _Client:
         return f"<{type(self).__name__} {self.transport.base_url}>"
 
 
-class ServerClient(_Client):
+class ServerClient(_Client, ServerSections[Sync]):
     """Everything a server token can do.
 
     Sections: ``email``, ``bounces``, ``templates``, ``server``, ``messages``
@@ -169,29 +132,11 @@ class ServerClient(_Client):
     _header = SERVER_TOKEN_HEADER
     _kind = "server"
 
-    email: _Section[EmailAPI] = _Section("postmark.api.email", "EmailAPI")
-    bounces: _Section[BouncesAPI] = _Section("postmark.api.bounces", "BouncesAPI")
-    templates: _Section[TemplatesAPI] = _Section("postmark.api.templates", "TemplatesAPI")
-    server: _Section[ServerAPI] = _Section("postmark.api.server", "ServerAPI")
-    messages: _Section[MessagesAPI] = _Section("postmark.api.messages", "MessagesAPI")
-    inbound: _Section[InboundAPI] = _Section("postmark.api.inbound", "InboundAPI")
-    message_streams: _Section[MessageStreamsAPI] = _Section(
-        "postmark.api.message_streams", "MessageStreamsAPI"
-    )
-    suppressions: _Section[SuppressionsAPI] = _Section(
-        "postmark.api.suppressions", "SuppressionsAPI"
-    )
-    webhooks: _Section[WebhooksAPI] = _Section("postmark.api.webhooks", "WebhooksAPI")
-    stats: _Section[StatsAPI] = _Section("postmark.api.stats", "StatsAPI")
-    inbound_rules: _Section[InboundRulesAPI] = _Section(
-        "postmark.api.inbound_rules", "InboundRulesAPI"
-    )
-
     def __init__(self, server_token: str | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(server_token, **options)
 
 
-class AccountClient(_Client):
+class AccountClient(_Client, AccountSections[Sync]):
     """Everything an account token can do.
 
     Sections: ``servers``, ``domains``, ``sender_signatures``, ``templates``
@@ -205,18 +150,6 @@ class AccountClient(_Client):
     _setting = "POSTMARK_ACCOUNT_TOKEN"
     _header = ACCOUNT_TOKEN_HEADER
     _kind = "account"
-
-    servers: _Section[ServersAPI] = _Section("postmark.api.servers", "ServersAPI")
-    domains: _Section[DomainsAPI] = _Section("postmark.api.domains", "DomainsAPI")
-    sender_signatures: _Section[SenderSignaturesAPI] = _Section(
-        "postmark.api.sender_signatures", "SenderSignaturesAPI"
-    )
-    templates: _Section[AccountTemplatesAPI] = _Section(
-        "postmark.api.templates", "AccountTemplatesAPI"
-    )
-    data_removals: _Section[DataRemovalsAPI] = _Section(
-        "postmark.api.data_removals", "DataRemovalsAPI"
-    )
 
     def __init__(self, account_token: str | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(account_token, **options)

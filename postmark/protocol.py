@@ -10,13 +10,17 @@ apart.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import sys
+import time
 from collections.abc import Mapping
-from typing import Any
-from urllib.parse import quote, urlencode
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote, urlencode, urlsplit
 
+from postmark import config
 from postmark._version import __version__
 from postmark.exceptions import (
     APIError,
@@ -33,6 +37,10 @@ from postmark.exceptions import (
     UnauthorizedError,
     UnprocessableEntityError,
 )
+
+logger = logging.getLogger("postmark")
+E = TypeVar("E", bound=PostmarkError)
+T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.postmarkapp.com"
 SERVER_TOKEN_HEADER = "X-Postmark-Server-Token"  # noqa: S105 (a header name)
@@ -172,6 +180,39 @@ class Call:
         return f"<Call {self.label}>"
 
 
+class Request(Generic[T]):
+    """One API call as a section describes it, before any executor runs it.
+
+    ``decode`` turns Postmark's JSON into the section's result (the JSON
+    itself when None). Sections return these; the sync transport and the
+    async one each turn them into a :class:`Call` and run it.
+    """
+
+    __slots__ = ("body", "decode", "json", "method", "params", "path")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        body: bytes | None = None,
+        decode: Callable[[Any], T] | None = None,
+    ) -> None:
+        self.method, self.path, self.params = method, path, params
+        self.json, self.body, self.decode = json, body, decode
+
+    def result(self, answer: Any) -> T:
+        """The section's result from Postmark's decoded answer."""
+        if self.decode is None:
+            return answer  # type: ignore[no-any-return]  # T is the JSON itself
+        return self.decode(answer)
+
+    def __repr__(self) -> str:
+        return f"<Request {self.method} {self.path}>"
+
+
 def build_call(
     method: str,
     path: str,
@@ -235,31 +276,42 @@ def decode_response(
 ) -> Any:
     """Postmark's JSON for a 200, or the matching :class:`APIError` raised.
 
-    The error's ``retryable`` says whether ``policy`` would try the call again.
+    The error's ``retryable`` says whether ``policy`` would try the call again;
+    ``may_have_been_sent`` is true when Postmark may have acted on the request
+    (500, 502, 504, or a 200 whose body cannot be read).
     """
+    policy = policy or DEFAULT_RETRY_POLICY
     data, ok = _parse_body(body)
     if status == 200:
         if not ok:
-            raise APIError(
+            unreadable = APIError(
                 f"{call.label}: Postmark answered HTTP 200 but the body is not JSON "
                 f"({_snippet(body) or 'empty'!r}). " + _after_send_hint(call),
                 http_status=status,
+                may_have_been_sent=True,  # Postmark took the request and answered it
             )
+            raise policy.judged(call, unreadable)
         return data
     error_code = data.get("ErrorCode") if ok and isinstance(data, dict) else None
     api_message = data.get("Message") if ok and isinstance(data, dict) else None
     if not isinstance(error_code, int):
         error_code = None
     cls = _error_class(status, error_code)
-    raise cls(
+    error = cls(
         _error_text(call, status, error_code, api_message, body if not ok else b""),
         http_status=status,
         error_code=error_code,
         api_message=api_message if isinstance(api_message, str) else None,
         response=data if ok else _snippet(body),
-        retryable=(policy or DEFAULT_RETRY_POLICY).retry_status(call, status),
         retry_after=retry_after_seconds(headers or {}),
+        may_have_been_sent=status in MAY_HAVE_SENT_STATUSES,
     )
+    raise policy.judged(call, error)
+
+
+#: Answers after which Postmark may have accepted the request: it failed while
+#: or after handling it. 503 (maintenance) and every 4xx are refusals.
+MAY_HAVE_SENT_STATUSES = frozenset({500, 502, 504})
 
 
 _STATUS_ADVICE = {
@@ -389,26 +441,39 @@ class RetryPolicy:
             else parse_float(deadline, name="deadline"),
         )
 
-    def retry_status(self, call: Call, status: int) -> bool:
-        if status in self.retry_statuses_any_method:
-            return True
-        return call.idempotent and status in self.retry_statuses_idempotent
+    def retryable(self, call: Call, error: PostmarkError) -> bool:
+        """The one rule: may ``call`` be tried again after ``error``, budget aside?
 
-    def retry_failure(self, call: Call, *, nothing_sent: bool) -> bool:
-        """A transport failure: safe to retry if nothing was sent or the call is idempotent."""
-        return nothing_sent or call.idempotent
-
-    def next_delay(self, error: PostmarkError, attempt: int, elapsed: float) -> float | None:
-        """Seconds to wait before trying again after ``error``, or None to give up.
-
-        ``attempt`` counts the attempts made so far (1 after the first) and
-        ``elapsed`` the seconds spent since the first one. The error's
-        ``retryable`` flag holds the method-aware decision (see
-        :func:`decode_response` and :func:`no_answer_error`); this adds the
-        attempt budget and the overall deadline, so every executor stops at
-        the same point.
+        An HTTP answer is retried when its status says Postmark took nothing
+        (429, 503) or, for idempotent methods, after a server error. A call
+        without an answer is retried when nothing was sent, or when the method
+        is idempotent; never after a TLS failure (it would fail the same way).
         """
-        if not error.retryable or attempt > self.retries:
+        status = error.http_status
+        if status is not None:
+            if status in self.retry_statuses_any_method:
+                return True
+            return call.idempotent and status in self.retry_statuses_idempotent
+        if isinstance(error, TLSError) or not isinstance(error, TransportError):
+            return False
+        return call.idempotent or not error.may_have_been_sent
+
+    def judged(self, call: Call, error: E) -> E:
+        """``error`` with its ``retryable`` flag set by :meth:`retryable`."""
+        error.retryable = self.retryable(call, error)
+        return error
+
+    def decide(
+        self, call: Call, error: PostmarkError, attempt: int, elapsed: float
+    ) -> float | None:
+        """Seconds to wait before trying ``call`` again after ``error``, or None to give up.
+
+        The single retry decision of both executors. ``attempt`` counts the
+        attempts made so far (1 after the first) and ``elapsed`` the seconds
+        since the first began: the rule of :meth:`retryable`, then the
+        attempt budget, then the overall deadline.
+        """
+        if attempt > self.retries or not self.retryable(call, error):
             return None
         wait = self.delay(attempt, error.retry_after)
         if elapsed + wait >= self.deadline:
@@ -425,6 +490,48 @@ class RetryPolicy:
 
 
 DEFAULT_RETRY_POLICY = RetryPolicy()
+
+
+class Attempts:
+    """The attempts of one call: counter, clock and the policy's verdicts.
+
+    Both executors run the same loop around it (the sync one sleeps, the
+    async one awaits a timer)::
+
+        attempts = Attempts(policy, call)
+        while True:
+            try:
+                return send(call, attempts.begin())
+            except PostmarkError as error:
+                sleep(attempts.wait_after(error))
+    """
+
+    __slots__ = ("attempt", "call", "policy", "started")
+
+    def __init__(self, policy: RetryPolicy, call: Call) -> None:
+        self.policy, self.call = policy, call
+        self.started = time.monotonic()
+        self.attempt = 0
+
+    def begin(self) -> float:
+        """Count one more attempt; the seconds left before the deadline."""
+        self.attempt += 1
+        return self.policy.deadline - (time.monotonic() - self.started)
+
+    def wait_after(self, error: PostmarkError) -> float:
+        """How long to wait before the next attempt; re-raises ``error`` to give up."""
+        wait = self.policy.decide(self.call, error, self.attempt, time.monotonic() - self.started)
+        if wait is None:
+            raise error
+        logger.debug("retrying %s in %.2fs after: %s", self.call.label, wait, error)
+        return wait
+
+
+def log_attempt(call: Call, status: int | str, started: float, attempt: int) -> None:
+    """The one DEBUG line per attempt: method, path, status, milliseconds."""
+    if logger.isEnabledFor(logging.DEBUG):
+        ms = (time.monotonic() - started) * 1000
+        logger.debug("%s -> %s in %.1f ms (attempt %d)", call.label, status, ms, attempt)
 
 
 # --------------------------------------------------------------------------
@@ -464,21 +571,24 @@ def no_answer_error(
             "Check the system clock, the base URL, and ca_bundle / REQUESTS_CA_BUNDLE.",
             inner_exception=cause,
         )
-    retryable = nothing_sent or call.idempotent
     if kind == "timeout":
         stage = "connect" if nothing_sent else "answer"
-        return RequestTimeoutError(
-            f"{call.label}: Postmark did not {stage} in time.{after}",
-            inner_exception=cause,
-            may_have_been_sent=sent,
-            retryable=retryable,
+        return DEFAULT_RETRY_POLICY.judged(
+            call,
+            RequestTimeoutError(
+                f"{call.label}: Postmark did not {stage} in time.{after}",
+                inner_exception=cause,
+                may_have_been_sent=sent,
+            ),
         )
     what = "could not connect" if nothing_sent else "the connection broke before an answer"
-    return TransportError(
-        f"{call.label}: {what} ({reason or cause.__class__.__name__}).{after}",
-        inner_exception=cause,
-        may_have_been_sent=sent,
-        retryable=retryable,
+    return DEFAULT_RETRY_POLICY.judged(
+        call,
+        TransportError(
+            f"{call.label}: {what} ({reason or cause.__class__.__name__}).{after}",
+            inner_exception=cause,
+            may_have_been_sent=sent,
+        ),
     )
 
 
@@ -528,3 +638,108 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
         return float(value)
     except ValueError:
         return None
+
+
+# --------------------------------------------------------------------------
+# Client settings: resolved once, handed to either executor
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
+
+Timeout = float | tuple[float, float]
+
+
+def resolve_base_url(base_url: str | None) -> str:
+    """Argument > ``POSTMARK_API_URL`` > https://api.postmarkapp.com, without trailing slash."""
+    url = str(config.lookup("POSTMARK_API_URL", base_url, DEFAULT_BASE_URL)).strip()
+    if not _is_http_url(url):
+        raise ConfigurationError(
+            "POSTMARK_API_URL / base_url must be an https:// URL with a host, such as "
+            f"https://api.postmarkapp.com (got {url!r})."
+        )
+    return url.rstrip("/")
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("https", "http")
+        and bool(parts.hostname)
+        and not parts.query
+        and not parts.fragment
+        and not any(c.isspace() for c in url)
+    )
+
+
+def resolve_timeout(timeout: Timeout | None) -> tuple[float, float]:
+    """(connect, read) seconds from an argument or ``POSTMARK_TIMEOUT``."""
+    if timeout is None:
+        setting = config.lookup("POSTMARK_TIMEOUT")
+        if setting is None:
+            return DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
+        timeout = config.parse_float(setting, name="POSTMARK_TIMEOUT")
+    if isinstance(timeout, tuple):
+        connect, read = timeout
+        return (
+            config.parse_float(connect, name="connect timeout"),
+            config.parse_float(read, name="read timeout"),
+        )
+    seconds = config.parse_float(timeout, name="timeout")
+    return min(seconds, DEFAULT_CONNECT_TIMEOUT), seconds
+
+
+class ClientSettings:
+    """What every call of one client shares, whichever executor runs it.
+
+    Built by :func:`client_settings` from the client's arguments and the
+    configuration; each transport then keeps only its executor.
+    """
+
+    __slots__ = ("base_url", "headers", "retry_policy", "timeout")
+
+    def __init__(
+        self,
+        base_url: str,
+        timeout: tuple[float, float],
+        retry_policy: RetryPolicy,
+        headers: Mapping[str, str],
+    ) -> None:
+        self.base_url = base_url
+        self.timeout = timeout
+        self.retry_policy = retry_policy
+        self.headers = headers
+
+    def __repr__(self) -> str:  # headers hold the token: never shown
+        return f"<ClientSettings {self.base_url} timeout={self.timeout}>"
+
+
+def client_settings(
+    token: str,
+    *,
+    token_header: str,
+    base_url: str | None = None,
+    timeout: Timeout | None = None,
+    retries: int | None = None,
+    deadline: float | None = None,
+    agent: tuple[str, ...] = (),
+) -> ClientSettings:
+    """Resolve a client's token, base URL, timeouts, retry policy and headers once.
+
+    ``agent`` adds parts to the User-Agent (the Tornado executor adds its version).
+    """
+    headers = {
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+        "User-Agent": user_agent(*agent),
+        token_header: check_token(token),
+    }
+    return ClientSettings(
+        resolve_base_url(base_url),
+        resolve_timeout(timeout),
+        RetryPolicy.configured(retries, deadline),
+        headers,
+    )

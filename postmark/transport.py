@@ -21,9 +21,8 @@ errors become the ``requests`` errors that method raises. Any other adapter
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -32,71 +31,39 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import select_proxy
+from urllib3.util import Retry
 from urllib3.util import Timeout as PoolTimeout
 
-from postmark import config
 from postmark.exceptions import ConfigurationError, PostmarkError
-from postmark.protocol import (
-    DEFAULT_BASE_URL,
+from postmark.protocol import (  # noqa: F401  (resolve_* and Timeout: their old home)
+    Attempts,
     Call,
-    RetryPolicy,
+    Request,
+    Timeout,
     build_call,
-    check_token,
+    client_settings,
     decode_response,
+    log_attempt,
     no_answer_error,
+    resolve_base_url,
     resolve_ca_bundle,
-    user_agent,
+    resolve_timeout,
 )
 
-logger = logging.getLogger("postmark")
-
-DEFAULT_CONNECT_TIMEOUT = 10.0
-DEFAULT_READ_TIMEOUT = 60.0
-
-Timeout = float | tuple[float, float]
+#: The library's own calls are never replayed by urllib3: whether a call may
+#: be repeated is the retry policy's decision alone (a replayed POST is a
+#: second email). Connect failures still fail at once and are retried above.
+_NO_URLLIB3_RETRIES = Retry(0, read=False, redirect=False)
 
 
-def resolve_base_url(base_url: str | None) -> str:
-    """Argument > ``POSTMARK_API_URL`` > https://api.postmarkapp.com, without trailing slash."""
-    url = str(config.lookup("POSTMARK_API_URL", base_url, DEFAULT_BASE_URL)).strip()
-    if not _is_http_url(url):
-        raise ConfigurationError(
-            "POSTMARK_API_URL / base_url must be an https:// URL with a host, such as "
-            f"https://api.postmarkapp.com (got {url!r})."
-        )
-    return url.rstrip("/")
-
-
-def _is_http_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
-    except ValueError:
+def _may_replay_posts(retry: Any) -> bool:
+    """Whether an adapter's ``max_retries`` would make urllib3 repeat a POST."""
+    if not isinstance(retry, Retry):
+        return False  # requests turns an int into Retry(n), which excludes POST
+    methods = retry.allowed_methods
+    if methods and "POST" not in methods:
         return False
-    return (
-        parts.scheme in ("https", "http")
-        and bool(parts.hostname)
-        and not parts.query
-        and not parts.fragment
-        and not any(c.isspace() for c in url)
-    )
-
-
-def resolve_timeout(timeout: Timeout | None) -> tuple[float, float]:
-    """(connect, read) seconds from an argument or ``POSTMARK_TIMEOUT``."""
-    if timeout is None:
-        setting = config.lookup("POSTMARK_TIMEOUT")
-        if setting is None:
-            return DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
-        timeout = config.parse_float(setting, name="POSTMARK_TIMEOUT")
-    if isinstance(timeout, tuple):
-        connect, read = timeout
-        return (
-            config.parse_float(connect, name="connect timeout"),
-            config.parse_float(read, name="read timeout"),
-        )
-    seconds = config.parse_float(timeout, name="timeout")
-    return min(seconds, DEFAULT_CONNECT_TIMEOUT), seconds
+    return retry.total is None or (retry.total is not False and retry.total > 0)
 
 
 def _ca_bundle(ca_bundle: str | None, session: requests.Session) -> str | bool:
@@ -235,16 +202,28 @@ class Transport:
         deadline: float | None = None,
         ca_bundle: str | None = None,
         session: requests.Session | None = None,
+        sleep: Callable[[float], object] = time.sleep,
     ) -> None:
-        token = check_token(token)
-        self.base_url = resolve_base_url(base_url)
-        self.timeout = resolve_timeout(timeout)
-        self.retry_policy = RetryPolicy.configured(retries, deadline)
+        settings = client_settings(
+            token,
+            token_header=token_header,
+            base_url=base_url,
+            timeout=timeout,
+            retries=retries,
+            deadline=deadline,
+        )
+        self.base_url = settings.base_url
+        self.timeout = settings.timeout
+        self.retry_policy = settings.retry_policy
+        self._sleep = sleep
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
+        self._refuse_replaying_adapter()
         self._verify = _ca_bundle(ca_bundle, self.session)
         self._proxies = self._environment_proxies()
-        self._headers = self._base_headers(token, token_header)
+        # The session's own headers first: ours (token, JSON, User-Agent) win.
+        self._headers = {k: v for k, v in self.session.headers.items() if isinstance(v, str)}
+        self._headers.update(settings.headers)
         parts = urlsplit(self.base_url)
         self._origin = f"{parts.scheme}://{parts.netloc}"
         # The direct path is for the plain case only: no proxy for this host.
@@ -255,6 +234,15 @@ class Transport:
         )
         self._pool: Any = None
         self._pool_adapter: HTTPAdapter | None = None
+
+    def _refuse_replaying_adapter(self) -> None:
+        adapter = self.session.get_adapter(self.base_url)
+        if _may_replay_posts(getattr(adapter, "max_retries", None)):
+            raise ConfigurationError(
+                "The session's adapter for this URL retries POST requests (urllib3 Retry "
+                "with POST allowed), which could send an email twice. Mount an adapter "
+                "without retries; this client retries safely on its own (retries=)."
+            )
 
     def __repr__(self) -> str:
         return f"<Transport {self.base_url}>"
@@ -268,18 +256,6 @@ class Transport:
             for scheme, url in found.items():
                 proxies.setdefault(scheme, url)
         return proxies
-
-    def _base_headers(self, token: str, token_header: str) -> dict[str, str]:
-        headers = {k: v for k, v in self.session.headers.items() if isinstance(v, str)}
-        headers.update(
-            {
-                "Accept": "application/json",
-                "Content-Type": "application/json",
-                "User-Agent": user_agent(),
-                token_header: token,
-            }
-        )
-        return headers
 
     # -- calls -------------------------------------------------------------------
 
@@ -311,20 +287,24 @@ class Transport:
 
     def execute(self, call: Call) -> Any:
         """Run a prepared :class:`Call` with the retry policy; see :meth:`call`."""
-        policy = self.retry_policy
-        started = time.monotonic()
-        attempt = 0
+        attempts = Attempts(self.retry_policy, call)
         while True:
-            attempt += 1
-            remaining = policy.deadline - (time.monotonic() - started)
             try:
-                return self._attempt(call, attempt, remaining)
+                return self._attempt(call, attempts.attempt + 1, attempts.begin())
             except PostmarkError as error:
-                wait = policy.next_delay(error, attempt, time.monotonic() - started)
-                if wait is None:
-                    raise
-                logger.debug("retrying %s in %.2fs after: %s", call.label, wait, error)
-                time.sleep(wait)
+                self._sleep(attempts.wait_after(error))
+
+    def perform(self, request: Request[Any]) -> Any:
+        """Run one :class:`~postmark.protocol.Request` of an API section; its result."""
+        return request.result(
+            self.call(
+                request.method,
+                request.path,
+                params=request.params,
+                json=request.json,
+                body=request.body,
+            )
+        )
 
     def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
         connect, read = self.timeout
@@ -346,9 +326,9 @@ class Transport:
         except requests.RequestException as error:
             _forget_request(error)
             failure = _describe_failure(call, error)
-            self._log(call, "failed", started, attempt)
+            log_attempt(call, "failed", started, attempt)
             raise failure from error
-        self._log(call, status, started, attempt)
+        log_attempt(call, status, started, attempt)
         return decode_response(call, status, body, headers, self.retry_policy)
 
     # -- the direct path (see the module docstring) -----------------------------
@@ -398,7 +378,7 @@ class Transport:
                 # decoding gzip here is what Response.content does.
                 preload_content=True,
                 decode_content=True,
-                retries=adapter.max_retries,
+                retries=_NO_URLLIB3_RETRIES,
                 timeout=PoolTimeout(connect=timeout[0], read=timeout[1]),
                 chunked=False,
             )
@@ -423,12 +403,6 @@ class Transport:
         request.headers = headers
         request.body = call.body
         return request
-
-    @staticmethod
-    def _log(call: Call, status: int | str, started: float, attempt: int) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            ms = (time.monotonic() - started) * 1000
-            logger.debug("%s -> %s in %.1f ms (attempt %d)", call.label, status, ms, attempt)
 
     # -- lifecycle ---------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from postmark import protocol
 from postmark._version import __version__
 from postmark.exceptions import (
     APIError,
+    ConfigurationError,
     InactiveRecipientError,
     NotFoundError,
     PayloadTooLargeError,
@@ -25,8 +26,11 @@ from postmark.exceptions import (
     PMMailServerErrorException,
     PMMailUnauthorizedException,
     PMMailUnprocessableEntityException,
+    PostmarkError,
     RateLimitError,
     ServerError,
+    TLSError,
+    TransportError,
     UnauthorizedError,
     UnprocessableEntityError,
 )
@@ -251,6 +255,8 @@ def test_200_without_json_is_an_error_that_says_it_may_have_been_sent(body: byte
     assert "not JSON" in str(error)
     assert "may have been processed" in str(error)
     assert "activity log" in str(error)
+    assert error.may_have_been_sent is True
+    assert error.retryable is False
 
 
 def test_200_without_json_on_a_get_says_it_is_safe_to_repeat() -> None:
@@ -375,6 +381,8 @@ def test_error_mapping(
         assert error.api_message == data.get("Message")
         assert error.response == data
         assert error.retryable is retryable
+        # Postmark may have acted on the request only when it failed while handling it.
+        assert error.may_have_been_sent is (status in (500, 502, 504))
         text = str(error)
         assert text.startswith(f"{method} /email failed with HTTP {status}")
         if code is not None:
@@ -500,27 +508,46 @@ def test_retry_after_seconds(headers: Any, expected: float | None) -> None:
 # Retry policy
 
 
-def test_retry_status_matrix() -> None:
+def answered(status: int) -> PostmarkError:
+    return PostmarkError("x", http_status=status)
+
+
+def test_retryable_after_an_answer() -> None:
     policy = RetryPolicy()
     for status in (429, 503):
-        assert policy.retry_status(call("POST"), status)
-        assert policy.retry_status(call("GET"), status)
+        assert policy.retryable(call("POST"), answered(status))
+        assert policy.retryable(call("GET"), answered(status))
     for status in (500, 502, 504):
-        assert not policy.retry_status(call("POST"), status)
+        assert not policy.retryable(call("POST"), answered(status))
         for method in ("GET", "PUT", "DELETE"):
-            assert policy.retry_status(call(method), status)
+            assert policy.retryable(call(method), answered(status))
     for status in (200, 400, 401, 404, 413, 415, 422):
         for method in ("POST", "GET"):
-            assert not policy.retry_status(call(method), status)
+            assert not policy.retryable(call(method), answered(status))
 
 
-def test_retry_failure_matrix() -> None:
+def test_retryable_without_an_answer() -> None:
     policy = RetryPolicy()
-    assert policy.retry_failure(call("POST"), nothing_sent=True)
-    assert not policy.retry_failure(call("POST"), nothing_sent=False)
-    assert not policy.retry_failure(call("PATCH"), nothing_sent=False)
+    unsent, sent = TransportError("x"), TransportError("x", may_have_been_sent=True)
+    assert policy.retryable(call("POST"), unsent)
+    assert not policy.retryable(call("POST"), sent)
+    assert not policy.retryable(call("PATCH"), sent)
     for method in ("GET", "PUT", "DELETE"):
-        assert policy.retry_failure(call(method), nothing_sent=False)
+        assert policy.retryable(call(method), sent)
+    assert not policy.retryable(call("GET"), TLSError("x"))
+    assert not policy.retryable(call("GET"), ConfigurationError("x"))
+
+
+def test_decide_applies_budget_and_deadline() -> None:
+    policy = RetryPolicy(retries=2, backoff=0.1, max_backoff=0.1, deadline=1.0)
+    limited = answered(429)
+    assert policy.decide(call("POST"), limited, attempt=1, elapsed=0.0) is not None
+    assert policy.decide(call("POST"), limited, attempt=2, elapsed=0.0) is not None
+    assert policy.decide(call("POST"), limited, attempt=3, elapsed=0.0) is None
+    assert policy.decide(call("POST"), limited, attempt=1, elapsed=0.95) is None
+    assert policy.decide(call("POST"), answered(500), attempt=1, elapsed=0.0) is None
+    limited.retry_after = 0.5
+    assert policy.decide(call("POST"), limited, attempt=1, elapsed=0.0) == 0.5
 
 
 def samples(policy: RetryPolicy, attempt: int, n: int = 200) -> list[float]:

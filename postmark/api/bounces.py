@@ -5,14 +5,15 @@ https://postmarkapp.com/developer/api/bounce-api
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from postmark.api.base import Section
+from postmark.api.base import M, Plan, Section, Walk, endpoint, operation, paged
 from postmark.api.dates import DateArg, query_date
 from postmark.api.paging import BOUNCES, iterate_by_date
 from postmark.exceptions import NotFoundError
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
+
+Json = dict[str, Any]
 
 
 def bounce_filters(
@@ -39,18 +40,24 @@ def bounce_filters(
     }
 
 
-class BouncesAPI(Section):
+def _list(count: int, offset: int, filters: dict[str, Any]) -> Request[Json]:
+    params = {"count": count, "offset": offset, **bounce_filters(**filters)}
+    return Request("GET", "/bounces", params=params)
+
+
+class BouncesAPI(Section[M]):
     """Bounce records, their dumps, reactivation and delivery statistics."""
 
-    def delivery_stats(self) -> dict[str, Any]:
+    @endpoint
+    def delivery_stats(self) -> Request[Json]:
         """Counts of inactive addresses and of bounces by type.
 
         ``GET /deliverystats``
         """
-        result: dict[str, Any] = self._call("GET", "/deliverystats")
-        return result
+        return Request("GET", "/deliverystats")
 
-    def list(self, count: int = 25, offset: int = 0, **filters: Any) -> dict[str, Any]:
+    @endpoint
+    def list(self, count: int = 25, offset: int = 0, **filters: Any) -> Request[Json]:
         """One page of bounces, newest first: ``{"TotalCount", "Bounces": [...]}``.
 
         ``GET /bounces?count=&offset=`` plus ``type``, ``inactive``, ``emailFilter``,
@@ -61,11 +68,10 @@ class BouncesAPI(Section):
             filters: ``type``, ``inactive``, ``email_filter``, ``tag``,
                 ``message_id``, ``from_date``, ``to_date``, ``message_stream``.
         """
-        params = {"count": count, "offset": offset, **bounce_filters(**filters)}
-        result: dict[str, Any] = self._call("GET", "/bounces", params=params)
-        return result
+        return _list(count, offset, filters)
 
-    def iter(self, **filters: Any) -> Iterator[dict[str, Any]]:
+    @paged
+    def iter(self, **filters: Any) -> Walk[Json]:
         """Every bounce matching ``filters``, newest first, lazily, even past 10,000.
 
         ``GET /bounces``, 500 per request, repeated with a narrower ``todate``
@@ -75,45 +81,46 @@ class BouncesAPI(Section):
         bounce_filters(**filters)  # a misspelt filter fails here, not at the first page
         to_date = query_date(filters.pop("to_date", None), upper=True)
         return iterate_by_date(
-            lambda count, offset, to: self.list(count, offset, to_date=to, **filters),
+            lambda count, offset, to: _list(count, offset, {**filters, "to_date": to}),
             "Bounces",
             BOUNCES,
             to_date=to_date,
             what="GET /bounces",
         )
 
-    def get(self, bounce_id: int | str) -> dict[str, Any]:
+    @endpoint
+    def get(self, bounce_id: int | str) -> Request[Json]:
         """One bounce, with its ``Content``.
 
         ``GET /bounces/{bounceid}``
         """
-        result: dict[str, Any] = self._call("GET", f"/bounces/{path_segment(bounce_id)}")
-        return result
+        return Request("GET", f"/bounces/{path_segment(bounce_id)}")
 
-    def dump(self, bounce_id: int | str) -> dict[str, Any]:
+    @endpoint
+    def dump(self, bounce_id: int | str) -> Request[Json]:
         """The raw SMTP source of a bounce: ``{"Body": ...}`` (empty after 30 days).
 
         ``GET /bounces/{bounceid}/dump``
         """
-        result: dict[str, Any] = self._call("GET", f"/bounces/{path_segment(bounce_id)}/dump")
-        return result
+        return Request("GET", f"/bounces/{path_segment(bounce_id)}/dump")
 
-    def activate(self, bounce_id: int | str) -> dict[str, Any]:
+    @endpoint
+    def activate(self, bounce_id: int | str) -> Request[Json]:
         """Reactivate the bounced address so it can be sent to again.
 
         ``PUT /bounces/{bounceid}/activate``; answers ``{"Message", "Bounce"}``.
         """
-        result: dict[str, Any] = self._call("PUT", f"/bounces/{path_segment(bounce_id)}/activate")
-        return result
+        return Request("PUT", f"/bounces/{path_segment(bounce_id)}/activate")
 
-    def tags(self) -> Any:
+    @operation
+    def tags(self) -> Plan[Any]:
         """Tags used on the server's bounces (legacy endpoint).
 
         ``GET /bounces/tags``. Postmark dropped this endpoint from its current
         API; when it answers 404 the error says so.
         """
         try:
-            return self._call("GET", "/bounces/tags")
+            return (yield Request("GET", "/bounces/tags"))
         except NotFoundError as error:
             error.message = error.parameter = (
                 "GET /bounces/tags answered 404: Postmark no longer serves this legacy "

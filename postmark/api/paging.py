@@ -14,7 +14,7 @@ Two walkers back every ``iter`` method:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,11 +29,16 @@ from postmark.api.dates import (
     parse_timestamp,
     upper_bound,
 )
+from postmark.protocol import Request
 
 MAX_PAGE = 500
 MAX_OFFSET_WINDOW = 10_000
 
 Page = Mapping[str, Any]
+#: A description of the request for one page (see :mod:`postmark.api.base`).
+PageRequest = Request[Any]
+#: What a walk yields: page requests (sent their answers back) and items.
+Steps = Generator[Any, Any, None]
 
 
 class TruncatedResultsWarning(UserWarning):
@@ -54,16 +59,16 @@ def _finished(items: Sequence[Any], offset: int, count: int, total: Any) -> bool
 
 
 def iterate(
-    fetch: Callable[[int, int], Page],
+    fetch: Callable[[int, int], PageRequest],
     key: str,
     *,
     page_size: int = MAX_PAGE,
     window: int | None = MAX_OFFSET_WINDOW,
     what: str = "this search",
-) -> Iterator[Any]:
+) -> Steps:
     """Yield every item of a paged list, lazily, one request per page.
 
-    ``fetch(count, offset)`` returns one page; ``key`` names its list
+    ``fetch(count, offset)`` describes the request for one page; ``key`` names its list
     (``"Templates"``, ``"Opens"`` ...). With a ``window``, requests keep
     ``count + offset`` within it; if more results remain there, the walk
     stops with a :class:`TruncatedResultsWarning`.
@@ -79,7 +84,7 @@ def iterate(
                 "add filters to reach the rest."
             )
             return
-        page = fetch(count, offset)
+        page = yield fetch(count, offset)
         items = page.get(key) or []
         yield from items
         offset += len(items)
@@ -193,7 +198,7 @@ class _Window:
 
 
 def iterate_by_date(
-    fetch: Callable[[int, int, str | None], Page],
+    fetch: Callable[[int, int, str | None], PageRequest],
     key: str,
     order: DateOrder,
     *,
@@ -201,10 +206,10 @@ def iterate_by_date(
     page_size: int = MAX_PAGE,
     window: int = MAX_OFFSET_WINDOW,
     what: str = "this search",
-) -> Iterator[Any]:
+) -> Steps:
     """Yield every result of a newest-first search, past Postmark's 10,000 cap.
 
-    ``fetch(count, offset, to_date)`` returns one page of the search with
+    ``fetch(count, offset, to_date)`` describes the request for one page of the search with
     ``todate=to_date`` (the caller's other filters, ``fromdate`` included,
     stay fixed).
 
@@ -248,7 +253,7 @@ class _DateWalk:
 
     def __init__(
         self,
-        fetch: Callable[[int, int, str | None], Page],
+        fetch: Callable[[int, int, str | None], PageRequest],
         key: str,
         order: DateOrder,
         page_size: int,
@@ -263,7 +268,7 @@ class _DateWalk:
         self.oldest: datetime | None = None  # the oldest result of the last window
         self.yielded = 0
 
-    def run(self, caller: Bound) -> Iterator[Any]:
+    def run(self, caller: Bound) -> Steps:
         candidates = [caller]
         check: Callable[[Sequence[Any]], bool] | None = None
         while True:
@@ -306,7 +311,7 @@ class _DateWalk:
 
     def _first_that_fits(
         self, candidates: Sequence[Bound], check: Callable[[Sequence[Any]], bool] | None
-    ) -> Generator[Any, None, tuple[_Window, Bound]]:
+    ) -> Generator[Any, Any, tuple[_Window, Bound]]:
         """Walk the first candidate window whose first page passes ``check``."""
         for bound in candidates:
             self.windows += 1
@@ -316,14 +321,14 @@ class _DateWalk:
                 break
         return state, bound
 
-    def _walk(self, to_date: str | None, state: _Window) -> Iterator[Any]:
+    def _walk(self, to_date: str | None, state: _Window) -> Steps:
         """Yield the new results of one date window, up to the offset cap."""
         offset = 0
         while True:
             count = min(self.page_size, self.window - offset)
             if count <= 0:
                 return
-            page = self.fetch(count, offset, to_date)
+            page = yield self.fetch(count, offset, to_date)
             items = page.get(self.key) or []
             if offset == 0 and state.check is not None and not state.check(items):
                 state.rejected = True
