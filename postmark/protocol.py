@@ -15,8 +15,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Mapping
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
