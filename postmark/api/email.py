@@ -1,99 +1,44 @@
 """Sending: ``client.email`` (Postmark's Email API and template sends).
 
 https://postmarkapp.com/developer/api/email-api
+
+Every send goes through the sending core (:mod:`postmark.sending`): this
+section only says which request each method makes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from postmark.api.base import Section, compact
-from postmark.batching import (
-    BatchResult,
-    Chunk,
-    SendOutcome,
-    chunk_encoded,
-    failed_outcome,
-    missing_answer,
-    outcome_from_entry,
-)
-from postmark.exceptions import (
-    InvalidMessageError,
-    PostmarkError,
-    UnauthorizedError,
-    parse_inactive_recipients,
-)
+from postmark.api.base import M, Plan, Section, Walk, compact, endpoint, operation, paged
+from postmark.exceptions import InvalidMessageError
+from postmark.outcomes import BatchResult, SendResponse
 from postmark.payloads import (
     MAX_BATCH_BYTES,
-    MAX_BATCH_MESSAGES,
-    MAX_MESSAGE_BYTES,
     Addresses,
     build_message,
     check_encoded_size,
     check_message,
-    encode_message,
     headers_payload,
     is_template_message,
     join_addresses,
 )
-from postmark.protocol import encode_json, path_segment
+from postmark.protocol import Request, encode_json, path_segment
+from postmark.sending import BatchPlan, deliver, prepare, to_payload
 
 if TYPE_CHECKING:
     # Annotations only: importing the TypedDicts was half of the import time of
-    # ``from postmark import PMMail`` (see benchmarks/README.md).
+    # ``from postmark import PMMail`` (see docs/performance.md).
     from postmark.api.types import BulkRequestList, BulkStatus
 
-_BATCH = "/email/batch"
-_BATCH_TEMPLATES = "/email/batchWithTemplates"
-_WRAP_PLAIN = (b"[", b"]")
-_WRAP_TEMPLATES = (b'{"Messages":[', b"]}")
+# Kept importable from here (their home before the sending core).
+as_payload = to_payload
+__all__ = ["EmailAPI", "SendResponse", "as_payload", "bulk_recipient"]
+
 _BULK = "/email/bulk"
 # Per-recipient fields of a bulk send; they may not appear on the shared message.
 _RECIPIENT_FIELDS = ("to", "cc", "bcc", "template_model")
-
-
-class SendResponse(dict[str, Any]):
-    """Postmark's send answer, unchanged, with two conveniences."""
-
-    @property
-    def message_id(self) -> str | None:
-        value = self.get("MessageID")
-        return value if isinstance(value, str) else None
-
-    @property
-    def inactive_recipients(self) -> list[str]:
-        """Addresses Postmark accepted the message for but will not deliver to.
-
-        Postmark answers 200 with "Message OK, but will not deliver to these
-        inactive addresses: ..." when only some recipients are suppressed.
-        """
-        return parse_inactive_recipients(self.get("Message"))
-
-
-def as_payload(message: Any) -> dict[str, Any]:
-    """Postmark's JSON for a dict in Postmark's form or an object with ``to_json_message()``.
-
-    An object with ``to_postmark()`` (PMMail and the legacy layer) runs its
-    own legacy checks and returns a fresh payload that has passed
-    :func:`check_message`: it is used as it is, not checked and copied again
-    (that was a quarter of the cost of a 10,000-message batch).
-    """
-    if hasattr(message, "to_postmark"):
-        checked: dict[str, Any] = message.to_postmark()
-        return checked
-    if hasattr(message, "to_json_message"):
-        payload = message.to_json_message()
-    elif isinstance(message, Mapping):
-        payload = dict(message)
-    else:
-        raise InvalidMessageError(
-            f"Cannot send a {type(message).__name__}: pass a dict in Postmark's form "
-            "(From, To, Subject, HtmlBody ...) or a PMMail.",
-            field="message",
-        )
-    check_message(payload)
-    return dict(payload)
 
 
 def bulk_recipient(
@@ -135,103 +80,17 @@ def _as_recipient(item: Mapping[str, Any]) -> dict[str, Any]:
     return bulk_recipient(**item)
 
 
-def _encode_chunks(
-    group: list[tuple[int, dict[str, Any]]],
-    wrap: tuple[bytes, bytes],
-    outcomes: dict[int, SendOutcome],
-    max_count: int,
-    max_bytes: int,
-) -> list[Chunk]:
-    """Request bodies for ``group`` (input position, payload), ``max_count`` messages at most.
-
-    Each run of ``max_count`` is encoded with one ``json`` call. A body of at
-    most 10 MB proves every message in it is under Postmark's 10 MB limit;
-    only a larger one is encoded message by message, to refuse an oversized
-    message alone and split by size exactly (:func:`chunk_encoded`).
-    """
-    chunks: list[Chunk] = []
-    for start in range(0, len(group), max_count):
-        run = group[start : start + max_count]
-        payloads = [payload for _, payload in run]
-        body = encode_json(payloads if wrap == _WRAP_PLAIN else {"Messages": payloads})
-        if len(body) <= min(MAX_MESSAGE_BYTES, max_bytes):
-            chunks.append(Chunk([index for index, _ in run], body))
-            continue
-        encoded: list[tuple[int, bytes]] = []
-        for index, payload in run:
-            single = encode_message(payload)
-            try:
-                check_encoded_size(single)
-            except PostmarkError as error:
-                outcomes[index] = failed_outcome(index, error)
-                continue
-            encoded.append((index, single))
-        chunks.extend(chunk_encoded(encoded, wrap=wrap, max_count=max_count, max_bytes=max_bytes))
-    return chunks
+def _list_bulk(count: int | None, pagination_key: str | None) -> Request[BulkRequestList]:
+    return Request("GET", _BULK, params={"count": count, "paginationKey": pagination_key})
 
 
-def plan_batch(
-    messages: Iterable[Any],
-    *,
-    max_count: int = MAX_BATCH_MESSAGES,
-    max_bytes: int = MAX_BATCH_BYTES,
-) -> tuple[dict[int, SendOutcome], list[tuple[str, Chunk]]]:
-    """Check and encode a batch before anything is sent.
-
-    Returns the outcomes of messages refused locally (by input position)
-    and the requests to make, in order: ``(path, chunk)`` with template
-    messages going to ``/email/batchWithTemplates``. Shared by the sync
-    client and the Tornado client, so both split and route alike.
-    """
-    outcomes: dict[int, SendOutcome] = {}
-    plain: list[tuple[int, dict[str, Any]]] = []
-    templated: list[tuple[int, dict[str, Any]]] = []
-    for index, message in enumerate(messages):
-        try:
-            payload = as_payload(message)
-        except PostmarkError as error:
-            outcomes[index] = failed_outcome(index, error)
-            continue
-        (templated if is_template_message(payload) else plain).append((index, payload))
-    # Every body is encoded before the first request, so a message json
-    # cannot encode (TypeError) stops the batch before anything is sent.
-    requests = [
-        (path, chunk)
-        for path, group, wrap in (
-            (_BATCH, plain, _WRAP_PLAIN),
-            (_BATCH_TEMPLATES, templated, _WRAP_TEMPLATES),
-        )
-        for chunk in _encode_chunks(group, wrap, outcomes, max_count, max_bytes)
-    ]
-    return outcomes, requests
-
-
-def record_answer(outcomes: dict[int, SendOutcome], indexes: list[int], answer: Any) -> None:
-    """One outcome per message of a batch request from Postmark's 200 answer."""
-    entries = answer if isinstance(answer, list) else []
-    for position, index in enumerate(indexes):
-        outcomes[index] = (
-            outcome_from_entry(index, entries[position])
-            if position < len(entries)
-            else missing_answer(index)
-        )
-
-
-def record_failure(
-    outcomes: dict[int, SendOutcome], indexes: list[int], error: PostmarkError
-) -> PostmarkError | None:
-    """Every message of a failed request gets ``error``; returns it if it must stop the rest.
-
-    A bad token fails every request alike, so the remaining ones are not sent.
-    """
-    outcomes.update((i, failed_outcome(i, error)) for i in indexes)
-    return error if isinstance(error, UnauthorizedError) else None
-
-
-class EmailAPI(Section):
+class EmailAPI(Section[M]):
     """Send single and batch messages, with or without templates."""
 
-    def send(self, message: Mapping[str, Any] | None = None, /, **fields: Any) -> SendResponse:
+    @endpoint
+    def send(
+        self, message: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Request[SendResponse]:
         """Send one message.
 
         ``POST /email`` (``POST /email/withTemplate`` for a message with a
@@ -251,58 +110,57 @@ class EmailAPI(Section):
         Raises:
             InvalidMessageError: refused locally, nothing was sent.
             InactiveRecipientError: every recipient is suppressed (ErrorCode 406).
+            UnprocessableEntityError: Postmark refused the message (also when
+                it says so in an HTTP 200 answer with a non-zero ErrorCode).
         """
-        payload = as_payload(message) if message is not None else build_message(**fields)
-        body = encode_message(payload)
-        check_encoded_size(body)
-        path = "/email/withTemplate" if is_template_message(payload) else "/email"
-        return SendResponse(self._transport.call("POST", path, body=body))
+        return prepare(message, fields).request()
 
+    @endpoint
     def send_with_template(
         self, message: Mapping[str, Any] | None = None, /, **fields: Any
-    ) -> SendResponse:
+    ) -> Request[SendResponse]:
         """Send one message rendered from a stored template.
 
         ``POST /email/withTemplate``; pass ``template_id`` or ``template_alias``
         and ``template_model`` (plus ``inline_css``) instead of subject and bodies.
         """
-        payload = as_payload(message) if message is not None else build_message(**fields)
-        if not is_template_message(payload):
+        outgoing = prepare(message, fields)
+        if not is_template_message(outgoing.payload):
             raise InvalidMessageError(
                 "A template send needs TemplateId or TemplateAlias (template_id= or "
                 "template_alias=).",
                 field="TemplateId",
             )
-        return self.send(payload)
+        return outgoing.request()
 
-    def send_batch(self, messages: Iterable[Any]) -> BatchResult:
+    @operation
+    def send_batch(self, messages: Iterable[Any]) -> Plan[BatchResult]:
         """Send any number of messages, 500 (and at most 50 MB) per request.
 
         ``POST /email/batch``, and ``POST /email/batchWithTemplates`` for
         template messages (a mixed list works). Every chunk is attempted; a
         message refused locally or by Postmark gets an error outcome and does
-        not stop the others.
+        not stop the others (only a 401 stops the remaining requests).
 
         Returns:
-            A :class:`BatchResult`: one outcome per message, in input order.
-            Call ``.raise_for_failures()`` to turn failures into an exception.
+            A :class:`~postmark.outcomes.BatchResult`: one outcome per message,
+            in input order. Call ``.raise_for_failures()`` to turn failures
+            into an exception.
         """
-        outcomes, requests = plan_batch(messages)
-        fatal: PostmarkError | None = None
-        for path, chunk in requests:
-            if fatal is not None:
-                record_failure(outcomes, chunk.indexes, fatal)
-                continue
-            try:
-                answer = self._transport.call("POST", path, body=chunk.body)
-            except PostmarkError as error:
-                fatal = record_failure(outcomes, chunk.indexes, error)
-                continue
-            record_answer(outcomes, chunk.indexes, answer)
-        return BatchResult([outcomes[i] for i in sorted(outcomes)])
+        return (yield from deliver(BatchPlan.of(messages)))
 
     send_batch_with_templates = send_batch
 
+    @operation
+    def send_plan(self, plan: BatchPlan) -> Plan[BatchResult]:
+        """Send a :class:`~postmark.sending.BatchPlan` the caller filled.
+
+        For callers that keep their own indexes (the Django backend, the CLI,
+        ``PMBatchMail``): outcomes land on the indexes given to ``plan.add``.
+        """
+        return (yield from deliver(plan))
+
+    @endpoint
     def send_bulk(
         self,
         message: Mapping[str, Any] | None = None,
@@ -310,7 +168,7 @@ class EmailAPI(Section):
         *,
         messages: Iterable[Mapping[str, Any]] | None = None,
         **fields: Any,
-    ) -> BulkStatus:
+    ) -> Request[BulkStatus]:
         """Send one message to many recipients, each with their own template model.
 
         ``POST /email/bulk`` (needs bulk sending enabled on the account, else
@@ -354,30 +212,29 @@ class EmailAPI(Section):
             raise InvalidMessageError("A bulk send needs at least one recipient.", field="Messages")
         body = encode_json({**payload, "Messages": recipients})
         check_encoded_size(body, limit=MAX_BATCH_BYTES, what="bulk request")
-        result: BulkStatus = self._transport.call("POST", _BULK, body=body)
-        return result
+        return Request("POST", _BULK, body=body)
 
-    def get_bulk(self, bulk_request_id: str) -> BulkStatus:
+    @endpoint
+    def get_bulk(self, bulk_request_id: str) -> Request[BulkStatus]:
         """The progress of a bulk send: ``Status``, ``PercentageCompleted`` ...
 
         ``GET /email/bulk/{bulkRequestId}``
         """
-        result: BulkStatus = self._call("GET", f"{_BULK}/{path_segment(bulk_request_id)}")
-        return result
+        return Request("GET", f"{_BULK}/{path_segment(bulk_request_id)}")
 
+    @endpoint
     def list_bulk(
         self, count: int | None = None, pagination_key: str | None = None
-    ) -> BulkRequestList:
+    ) -> Request[BulkRequestList]:
         """One page of bulk requests, newest first: ``{"Requests", "PaginationKey"}``.
 
         ``GET /email/bulk?count=&paginationKey=``; pass the answer's
         ``PaginationKey`` back for the next page.
         """
-        params = {"count": count, "paginationKey": pagination_key}
-        result: BulkRequestList = self._call("GET", _BULK, params=params)
-        return result
+        return _list_bulk(count, pagination_key)
 
-    def iter_bulk(self, count: int | None = None) -> Iterator[BulkStatus]:
+    @paged
+    def iter_bulk(self, count: int | None = None) -> Walk[BulkStatus]:
         """Every bulk request, newest first, following ``PaginationKey``.
 
         ``GET /email/bulk``
@@ -385,7 +242,7 @@ class EmailAPI(Section):
         key: str | None = None
         used: set[str] = set()
         while True:
-            page = self.list_bulk(count, key)
+            page = yield _list_bulk(count, key)
             yield from page.get("Requests") or []
             key = page.get("PaginationKey")
             # A key seen before would restart the same pages: stop instead of looping.
