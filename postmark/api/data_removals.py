@@ -7,21 +7,22 @@ https://postmarkapp.com/developer/api/data-removals-api
 
 from __future__ import annotations
 
-from postmark.api.base import Section, compact
+from postmark.api.base import M, Section, compact, endpoint
 from postmark.api.types import DataRemoval
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 
-class DataRemovalsAPI(Section):
+class DataRemovalsAPI(Section[M]):
     """Ask Postmark to erase everything it holds about an address (GDPR and alike)."""
 
+    @endpoint
     def create(
         self,
         *,
         requested_by: str,
         requested_for: str,
         notify_when_completed: bool | None = None,
-    ) -> DataRemoval:
+    ) -> Request[DataRemoval]:
         """Request removal of an address's data: ``{"ID", "Status"}``.
 
         ``POST /data-removals``
@@ -36,13 +37,12 @@ class DataRemovalsAPI(Section):
             "RequestedFor": requested_for,
             "NotifyWhenCompleted": notify_when_completed,
         }
-        result: DataRemoval = self._call("POST", "/data-removals", json=compact(body))
-        return result
+        return Request("POST", "/data-removals", json=compact(body))
 
-    def get(self, removal_id: int | str) -> DataRemoval:
+    @endpoint
+    def get(self, removal_id: int | str) -> Request[DataRemoval]:
         """The status of a removal request: ``Pending``, then ``Done``.
 
         ``GET /data-removals/{id}``
         """
-        result: DataRemoval = self._call("GET", f"/data-removals/{path_segment(removal_id)}")
-        return result
+        return Request("GET", f"/data-removals/{path_segment(removal_id)}")

@@ -5,9 +5,7 @@ https://postmarkapp.com/developer/api/domains-api
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from postmark.api.base import Section, compact
+from postmark.api.base import M, Section, Walk, compact, endpoint, paged
 from postmark.api.paging import iterate
 from postmark.api.types import (
     Acknowledgement,
@@ -16,41 +14,46 @@ from postmark.api.types import (
     DomainSummary,
     SPFVerification,
 )
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 
 def _path(domain_id: int | str, suffix: str = "") -> str:
     return f"/domains/{path_segment(domain_id)}{suffix}"
 
 
-class DomainsAPI(Section):
+def _list(count: int, offset: int) -> Request[DomainList]:
+    return Request("GET", "/domains", params={"count": count, "offset": offset})
+
+
+class DomainsAPI(Section[M]):
     """Domains, their DNS records (DKIM, return path, SPF) and their checks."""
 
-    def list(self, count: int = 25, offset: int = 0) -> DomainList:
+    @endpoint
+    def list(self, count: int = 25, offset: int = 0) -> Request[DomainList]:
         """One page of domains: ``{"TotalCount", "Domains": [...]}``.
 
         ``GET /domains?count=&offset=``
         """
-        params = {"count": count, "offset": offset}
-        result: DomainList = self._call("GET", "/domains", params=params)
-        return result
+        return _list(count, offset)
 
-    def iter(self) -> Iterator[DomainSummary]:
+    @paged
+    def iter(self) -> Walk[DomainSummary]:
         """Every domain, lazily, 500 per request.
 
         ``GET /domains``
         """
-        return iterate(self.list, "Domains", window=None)
+        return iterate(_list, "Domains", window=None)
 
-    def get(self, domain_id: int | str) -> Domain:
+    @endpoint
+    def get(self, domain_id: int | str) -> Request[Domain]:
         """One domain with its DNS records and their verification state.
 
         ``GET /domains/{domainid}``
         """
-        result: Domain = self._call("GET", _path(domain_id))
-        return result
+        return Request("GET", _path(domain_id))
 
-    def create(self, *, name: str, return_path_domain: str | None = None) -> Domain:
+    @endpoint
+    def create(self, *, name: str, return_path_domain: str | None = None) -> Request[Domain]:
         """Add a domain.
 
         ``POST /domains``
@@ -60,54 +63,53 @@ class DomainsAPI(Section):
                 ``pm.mtasv.net``, used as the bounce (Return-Path) address.
         """
         body = {"Name": name, "ReturnPathDomain": return_path_domain}
-        result: Domain = self._call("POST", "/domains", json=compact(body))
-        return result
+        return Request("POST", "/domains", json=compact(body))
 
-    def edit(self, domain_id: int | str, *, return_path_domain: str) -> Domain:
+    @endpoint
+    def edit(self, domain_id: int | str, *, return_path_domain: str) -> Request[Domain]:
         """Change a domain's return-path domain.
 
         ``PUT /domains/{domainid}``
         """
         body = {"ReturnPathDomain": return_path_domain}
-        result: Domain = self._call("PUT", _path(domain_id), json=body)
-        return result
+        return Request("PUT", _path(domain_id), json=body)
 
-    def delete(self, domain_id: int | str) -> Acknowledgement:
+    @endpoint
+    def delete(self, domain_id: int | str) -> Request[Acknowledgement]:
         """Delete a domain.
 
         ``DELETE /domains/{domainid}``
         """
-        result: Acknowledgement = self._call("DELETE", _path(domain_id))
-        return result
+        return Request("DELETE", _path(domain_id))
 
-    def verify_dkim(self, domain_id: int | str) -> Domain:
+    @endpoint
+    def verify_dkim(self, domain_id: int | str) -> Request[Domain]:
         """Ask Postmark to check the domain's DKIM DNS record now.
 
         ``PUT /domains/{domainid}/verifyDkim``
         """
-        result: Domain = self._call("PUT", _path(domain_id, "/verifyDkim"))
-        return result
+        return Request("PUT", _path(domain_id, "/verifyDkim"))
 
-    def verify_return_path(self, domain_id: int | str) -> Domain:
+    @endpoint
+    def verify_return_path(self, domain_id: int | str) -> Request[Domain]:
         """Ask Postmark to check the return-path CNAME record now.
 
         ``PUT /domains/{domainid}/verifyReturnPath``
         """
-        result: Domain = self._call("PUT", _path(domain_id, "/verifyReturnPath"))
-        return result
+        return Request("PUT", _path(domain_id, "/verifyReturnPath"))
 
-    def verify_spf(self, domain_id: int | str) -> SPFVerification:
+    @endpoint
+    def verify_spf(self, domain_id: int | str) -> Request[SPFVerification]:
         """Check the domain's SPF record (deprecated by Postmark: SPF is no longer required).
 
         ``POST /domains/{domainid}/verifyspf``
         """
-        result: SPFVerification = self._call("POST", _path(domain_id, "/verifyspf"))
-        return result
+        return Request("POST", _path(domain_id, "/verifyspf"))
 
-    def rotate_dkim(self, domain_id: int | str) -> Domain:
+    @endpoint
+    def rotate_dkim(self, domain_id: int | str) -> Request[Domain]:
         """Start replacing the domain's DKIM key; publish ``DKIMPendingTextValue``.
 
         ``POST /domains/{domainid}/rotatedkim``
         """
-        result: Domain = self._call("POST", _path(domain_id, "/rotatedkim"))
-        return result
+        return Request("POST", _path(domain_id, "/rotatedkim"))

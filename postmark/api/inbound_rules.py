@@ -7,47 +7,49 @@ https://postmarkapp.com/developer/api/inbound-rules-triggers-api
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from postmark.api.base import Section
+from postmark.api.base import M, Section, Walk, endpoint, paged
 from postmark.api.paging import iterate
 from postmark.api.types import Acknowledgement, InboundRule, InboundRuleList
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 _RULES = "/triggers/inboundrules"
 
 
-class InboundRulesAPI(Section):
+def _list(count: int, offset: int) -> Request[InboundRuleList]:
+    return Request("GET", _RULES, params={"count": count, "offset": offset})
+
+
+class InboundRulesAPI(Section[M]):
     """Block inbound senders by address or domain."""
 
-    def list(self, count: int = 25, offset: int = 0) -> InboundRuleList:
+    @endpoint
+    def list(self, count: int = 25, offset: int = 0) -> Request[InboundRuleList]:
         """One page of rules: ``{"TotalCount", "InboundRules": [{"ID", "Rule"}]}``.
 
         ``GET /triggers/inboundrules?count=&offset=``
         """
-        params = {"count": count, "offset": offset}
-        result: InboundRuleList = self._call("GET", _RULES, params=params)
-        return result
+        return _list(count, offset)
 
-    def iter(self) -> Iterator[InboundRule]:
+    @paged
+    def iter(self) -> Walk[InboundRule]:
         """Every rule, lazily, 500 per request.
 
         ``GET /triggers/inboundrules``
         """
-        return iterate(self.list, "InboundRules", window=None)
+        return iterate(_list, "InboundRules", window=None)
 
-    def create(self, *, rule: str) -> InboundRule:
+    @endpoint
+    def create(self, *, rule: str) -> Request[InboundRule]:
         """Block an email address (``spam@example.com``) or a domain (``example.com``).
 
         ``POST /triggers/inboundrules``
         """
-        result: InboundRule = self._call("POST", _RULES, json={"Rule": rule})
-        return result
+        return Request("POST", _RULES, json={"Rule": rule})
 
-    def delete(self, trigger_id: int | str) -> Acknowledgement:
+    @endpoint
+    def delete(self, trigger_id: int | str) -> Request[Acknowledgement]:
         """Remove a rule.
 
         ``DELETE /triggers/inboundrules/{triggerid}``
         """
-        result: Acknowledgement = self._call("DELETE", f"{_RULES}/{path_segment(trigger_id)}")
-        return result
+        return Request("DELETE", f"{_RULES}/{path_segment(trigger_id)}")

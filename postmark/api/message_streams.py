@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from postmark.api.base import Section, compact
+from postmark.api.base import M, Section, compact, endpoint
 from postmark.api.types import ArchivedStream, MessageStream, MessageStreamList
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 
 def _path(stream_id: str) -> str:
@@ -22,15 +22,16 @@ def _subscription(unsubscribe_handling_type: str | None) -> dict[str, Any] | Non
     return {"UnsubscribeHandlingType": unsubscribe_handling_type}
 
 
-class MessageStreamsAPI(Section):
+class MessageStreamsAPI(Section[M]):
     """The server's transactional, broadcast and inbound streams."""
 
+    @endpoint
     def list(
         self,
         *,
         message_stream_type: str | None = None,
         include_archived_streams: bool | None = None,
-    ) -> MessageStreamList:
+    ) -> Request[MessageStreamList]:
         """Every stream of the server (this list is not paged).
 
         ``GET /message-streams?MessageStreamType=&IncludeArchivedStreams=``
@@ -44,17 +45,17 @@ class MessageStreamsAPI(Section):
             "MessageStreamType": message_stream_type,
             "IncludeArchivedStreams": include_archived_streams,
         }
-        result: MessageStreamList = self._call("GET", "/message-streams", params=params)
-        return result
+        return Request("GET", "/message-streams", params=params)
 
-    def get(self, stream_id: str) -> MessageStream:
+    @endpoint
+    def get(self, stream_id: str) -> Request[MessageStream]:
         """One stream.
 
         ``GET /message-streams/{stream_id}``
         """
-        result: MessageStream = self._call("GET", _path(stream_id))
-        return result
+        return Request("GET", _path(stream_id))
 
+    @endpoint
     def create(
         self,
         *,
@@ -63,7 +64,7 @@ class MessageStreamsAPI(Section):
         message_stream_type: str,
         description: str | None = None,
         unsubscribe_handling_type: str | None = None,
-    ) -> MessageStream:
+    ) -> Request[MessageStream]:
         """Create a stream; its id and type cannot change later.
 
         ``POST /message-streams``
@@ -82,9 +83,9 @@ class MessageStreamsAPI(Section):
             "Description": description,
             "SubscriptionManagementConfiguration": _subscription(unsubscribe_handling_type),
         }
-        result: MessageStream = self._call("POST", "/message-streams", json=compact(body))
-        return result
+        return Request("POST", "/message-streams", json=compact(body))
 
+    @endpoint
     def edit(
         self,
         stream_id: str,
@@ -92,7 +93,7 @@ class MessageStreamsAPI(Section):
         name: str | None = None,
         description: str | None = None,
         unsubscribe_handling_type: str | None = None,
-    ) -> MessageStream:
+    ) -> Request[MessageStream]:
         """Change a stream's name, description or unsubscribe handling.
 
         ``PATCH /message-streams/{stream_id}``
@@ -102,21 +103,20 @@ class MessageStreamsAPI(Section):
             "Description": description,
             "SubscriptionManagementConfiguration": _subscription(unsubscribe_handling_type),
         }
-        result: MessageStream = self._call("PATCH", _path(stream_id), json=compact(body))
-        return result
+        return Request("PATCH", _path(stream_id), json=compact(body))
 
-    def archive(self, stream_id: str) -> ArchivedStream:
+    @endpoint
+    def archive(self, stream_id: str) -> Request[ArchivedStream]:
         """Archive a stream; Postmark purges it after ``ExpectedPurgeDate`` (45 days).
 
         ``POST /message-streams/{stream_id}/archive``
         """
-        result: ArchivedStream = self._call("POST", f"{_path(stream_id)}/archive")
-        return result
+        return Request("POST", f"{_path(stream_id)}/archive")
 
-    def unarchive(self, stream_id: str) -> MessageStream:
+    @endpoint
+    def unarchive(self, stream_id: str) -> Request[MessageStream]:
         """Bring an archived stream back before it is purged.
 
         ``POST /message-streams/{stream_id}/unarchive``
         """
-        result: MessageStream = self._call("POST", f"{_path(stream_id)}/unarchive")
-        return result
+        return Request("POST", f"{_path(stream_id)}/unarchive")

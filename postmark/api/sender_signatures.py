@@ -7,9 +7,7 @@ https://postmarkapp.com/developer/api/signatures-api
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from postmark.api.base import Section, compact
+from postmark.api.base import M, Section, Walk, compact, endpoint, paged
 from postmark.api.paging import iterate
 from postmark.api.types import (
     Acknowledgement,
@@ -17,40 +15,45 @@ from postmark.api.types import (
     SenderSignatureList,
     SenderSignatureSummary,
 )
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 
 def _path(signature_id: int | str, suffix: str = "") -> str:
     return f"/senders/{path_segment(signature_id)}{suffix}"
 
 
-class SenderSignaturesAPI(Section):
+def _list(count: int, offset: int) -> Request[SenderSignatureList]:
+    return Request("GET", "/senders", params={"count": count, "offset": offset})
+
+
+class SenderSignaturesAPI(Section[M]):
     """Sender signatures: list, create, change, delete, and confirmation mail."""
 
-    def list(self, count: int = 25, offset: int = 0) -> SenderSignatureList:
+    @endpoint
+    def list(self, count: int = 25, offset: int = 0) -> Request[SenderSignatureList]:
         """One page of signatures: ``{"TotalCount", "SenderSignatures": [...]}``.
 
         ``GET /senders?count=&offset=``
         """
-        params = {"count": count, "offset": offset}
-        result: SenderSignatureList = self._call("GET", "/senders", params=params)
-        return result
+        return _list(count, offset)
 
-    def iter(self) -> Iterator[SenderSignatureSummary]:
+    @paged
+    def iter(self) -> Walk[SenderSignatureSummary]:
         """Every signature, lazily, 500 per request.
 
         ``GET /senders``
         """
-        return iterate(self.list, "SenderSignatures", window=None)
+        return iterate(_list, "SenderSignatures", window=None)
 
-    def get(self, signature_id: int | str) -> SenderSignature:
+    @endpoint
+    def get(self, signature_id: int | str) -> Request[SenderSignature]:
         """One signature with its DNS records.
 
         ``GET /senders/{signatureid}``
         """
-        result: SenderSignature = self._call("GET", _path(signature_id))
-        return result
+        return Request("GET", _path(signature_id))
 
+    @endpoint
     def create(
         self,
         *,
@@ -59,7 +62,7 @@ class SenderSignaturesAPI(Section):
         reply_to_email: str | None = None,
         return_path_domain: str | None = None,
         confirmation_personal_note: str | None = None,
-    ) -> SenderSignature:
+    ) -> Request[SenderSignature]:
         """Add a signature; Postmark mails ``from_email`` a confirmation link.
 
         ``POST /senders``
@@ -75,9 +78,9 @@ class SenderSignaturesAPI(Section):
             "ReturnPathDomain": return_path_domain,
             "ConfirmationPersonalNote": confirmation_personal_note,
         }
-        result: SenderSignature = self._call("POST", "/senders", json=compact(body))
-        return result
+        return Request("POST", "/senders", json=compact(body))
 
+    @endpoint
     def edit(
         self,
         signature_id: int | str,
@@ -86,7 +89,7 @@ class SenderSignaturesAPI(Section):
         reply_to_email: str | None = None,
         return_path_domain: str | None = None,
         confirmation_personal_note: str | None = None,
-    ) -> SenderSignature:
+    ) -> Request[SenderSignature]:
         """Change a signature (Postmark requires ``name`` on every edit).
 
         ``PUT /senders/{signatureid}``
@@ -97,37 +100,36 @@ class SenderSignaturesAPI(Section):
             "ReturnPathDomain": return_path_domain,
             "ConfirmationPersonalNote": confirmation_personal_note,
         }
-        result: SenderSignature = self._call("PUT", _path(signature_id), json=compact(body))
-        return result
+        return Request("PUT", _path(signature_id), json=compact(body))
 
-    def delete(self, signature_id: int | str) -> Acknowledgement:
+    @endpoint
+    def delete(self, signature_id: int | str) -> Request[Acknowledgement]:
         """Delete a signature.
 
         ``DELETE /senders/{signatureid}``
         """
-        result: Acknowledgement = self._call("DELETE", _path(signature_id))
-        return result
+        return Request("DELETE", _path(signature_id))
 
-    def resend_confirmation(self, signature_id: int | str) -> Acknowledgement:
+    @endpoint
+    def resend_confirmation(self, signature_id: int | str) -> Request[Acknowledgement]:
         """Send the confirmation email again.
 
         ``POST /senders/{signatureid}/resend``
         """
-        result: Acknowledgement = self._call("POST", _path(signature_id, "/resend"))
-        return result
+        return Request("POST", _path(signature_id, "/resend"))
 
-    def verify_spf(self, signature_id: int | str) -> SenderSignature:
+    @endpoint
+    def verify_spf(self, signature_id: int | str) -> Request[SenderSignature]:
         """Check the signature domain's SPF record (deprecated by Postmark).
 
         ``POST /senders/{signatureid}/verifyspf``
         """
-        result: SenderSignature = self._call("POST", _path(signature_id, "/verifyspf"))
-        return result
+        return Request("POST", _path(signature_id, "/verifyspf"))
 
-    def request_new_dkim(self, signature_id: int | str) -> Acknowledgement:
+    @endpoint
+    def request_new_dkim(self, signature_id: int | str) -> Request[Acknowledgement]:
         """Ask for a new DKIM key (deprecated: use ``domains.rotate_dkim``).
 
         ``POST /senders/{signatureid}/requestnewdkim``
         """
-        result: Acknowledgement = self._call("POST", _path(signature_id, "/requestnewdkim"))
-        return result
+        return Request("POST", _path(signature_id, "/requestnewdkim"))

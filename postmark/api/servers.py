@@ -5,14 +5,13 @@ https://postmarkapp.com/developer/api/servers-api
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from postmark.api.base import Section
+from postmark.api.base import M, Section, Walk, endpoint, paged
 from postmark.api.paging import iterate
 from postmark.api.server import ServerOptions, ServerSettings, server_settings
 from postmark.api.types import Acknowledgement, Server, ServerList
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -22,10 +21,18 @@ def _path(server_id: int | str) -> str:
     return f"/servers/{path_segment(server_id)}"
 
 
-class ServersAPI(Section):
+def _list(count: int, offset: int, name: str | None) -> Request[ServerList]:
+    params = {"count": count, "offset": offset, "name": name}
+    return Request("GET", "/servers", params=params)
+
+
+class ServersAPI(Section[M]):
     """List, create, change and delete the account's servers (account token)."""
 
-    def list(self, count: int = 25, offset: int = 0, *, name: str | None = None) -> ServerList:
+    @endpoint
+    def list(
+        self, count: int = 25, offset: int = 0, *, name: str | None = None
+    ) -> Request[ServerList]:
         """One page of servers: ``{"TotalCount", "Servers": [...]}``.
 
         ``GET /servers?count=&offset=&name=``
@@ -34,28 +41,26 @@ class ServersAPI(Section):
             count: page size, at most 500.
             name: only servers whose name contains this text.
         """
-        params = {"count": count, "offset": offset, "name": name}
-        result: ServerList = self._call("GET", "/servers", params=params)
-        return result
+        return _list(count, offset, name)
 
-    def iter(self, *, name: str | None = None) -> Iterator[Server]:
+    @paged
+    def iter(self, *, name: str | None = None) -> Walk[Server]:
         """Every server, lazily, 500 per request.
 
         ``GET /servers``
         """
-        return iterate(
-            lambda count, offset: self.list(count, offset, name=name), "Servers", window=None
-        )
+        return iterate(lambda count, offset: _list(count, offset, name), "Servers", window=None)
 
-    def get(self, server_id: int | str) -> Server:
+    @endpoint
+    def get(self, server_id: int | str) -> Request[Server]:
         """One server's settings.
 
         ``GET /servers/{serverid}``
         """
-        result: Server = self._call("GET", _path(server_id))
-        return result
+        return Request("GET", _path(server_id))
 
-    def create(self, *, name: str, **settings: Unpack[ServerOptions]) -> Server:
+    @endpoint
+    def create(self, *, name: str, **settings: Unpack[ServerOptions]) -> Request[Server]:
         """Create a server.
 
         ``POST /servers``
@@ -66,21 +71,20 @@ class ServersAPI(Section):
                 ``delivery_type`` (``Live`` or ``Sandbox``), which cannot change later.
         """
         body = server_settings({**settings, "name": name})
-        result: Server = self._call("POST", "/servers", json=body)
-        return result
+        return Request("POST", "/servers", json=body)
 
-    def edit(self, server_id: int | str, **settings: Unpack[ServerSettings]) -> Server:
+    @endpoint
+    def edit(self, server_id: int | str, **settings: Unpack[ServerSettings]) -> Request[Server]:
         """Change a server's settings; only the ones passed are sent.
 
         ``PUT /servers/{serverid}``
         """
-        result: Server = self._call("PUT", _path(server_id), json=server_settings(settings))
-        return result
+        return Request("PUT", _path(server_id), json=server_settings(settings))
 
-    def delete(self, server_id: int | str) -> Acknowledgement:
+    @endpoint
+    def delete(self, server_id: int | str) -> Request[Acknowledgement]:
         """Delete a server (Postmark support must enable deletes, else ErrorCode 604).
 
         ``DELETE /servers/{serverid}``
         """
-        result: Acknowledgement = self._call("DELETE", _path(server_id))
-        return result
+        return Request("DELETE", _path(server_id))

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from postmark.api.base import Section, compact
+from postmark.api.base import M, Section, compact, endpoint
 from postmark.api.types import Acknowledgement, Webhook, WebhookList, WebhookVerification
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 HttpHeaders = Mapping[str, str] | Sequence[Mapping[str, str]]
 
@@ -69,26 +69,27 @@ def _path(webhook_id: int | str, suffix: str = "") -> str:
     return f"/webhooks/{path_segment(webhook_id)}{suffix}"
 
 
-class WebhooksAPI(Section):
+class WebhooksAPI(Section[M]):
     """Create, read, change, delete, verify and watch webhooks."""
 
-    def list(self, *, message_stream: str | None = None) -> WebhookList:
+    @endpoint
+    def list(self, *, message_stream: str | None = None) -> Request[WebhookList]:
         """Every webhook of the server, or of one stream (not paged).
 
         ``GET /webhooks?MessageStream=``; an unknown stream is an error, not an empty list.
         """
         params = {"MessageStream": message_stream}
-        result: WebhookList = self._call("GET", "/webhooks", params=params)
-        return result
+        return Request("GET", "/webhooks", params=params)
 
-    def get(self, webhook_id: int | str) -> Webhook:
+    @endpoint
+    def get(self, webhook_id: int | str) -> Request[Webhook]:
         """One webhook.
 
         ``GET /webhooks/{id}``
         """
-        result: Webhook = self._call("GET", _path(webhook_id))
-        return result
+        return Request("GET", _path(webhook_id))
 
+    @endpoint
     def create(
         self,
         *,
@@ -98,7 +99,7 @@ class WebhooksAPI(Section):
         http_headers: HttpHeaders | None = None,
         triggers: Mapping[str, Any] | None = None,
         verify: bool | None = None,
-    ) -> Webhook:
+    ) -> Request[Webhook]:
         """Create a webhook for a transactional or broadcast stream.
 
         ``POST /webhooks``
@@ -119,9 +120,9 @@ class WebhooksAPI(Section):
             "Triggers": dict(triggers) if triggers is not None else None,
             "Verify": verify,
         }
-        result: Webhook = self._call("POST", "/webhooks", json=compact(body))
-        return result
+        return Request("POST", "/webhooks", json=compact(body))
 
+    @endpoint
     def edit(
         self,
         webhook_id: int | str,
@@ -130,7 +131,7 @@ class WebhooksAPI(Section):
         http_auth: tuple[str, str] | Mapping[str, str] | None = None,
         http_headers: HttpHeaders | None = None,
         triggers: Mapping[str, Any] | None = None,
-    ) -> Webhook:
+    ) -> Request[Webhook]:
         """Change a webhook; only the triggers passed change (the stream cannot).
 
         ``PUT /webhooks/{id}``
@@ -141,31 +142,30 @@ class WebhooksAPI(Section):
             "HttpHeaders": _http_headers(http_headers),
             "Triggers": dict(triggers) if triggers is not None else None,
         }
-        result: Webhook = self._call("PUT", _path(webhook_id), json=compact(body))
-        return result
+        return Request("PUT", _path(webhook_id), json=compact(body))
 
-    def delete(self, webhook_id: int | str) -> Acknowledgement:
+    @endpoint
+    def delete(self, webhook_id: int | str) -> Request[Acknowledgement]:
         """Delete a webhook.
 
         ``DELETE /webhooks/{id}``
         """
-        result: Acknowledgement = self._call("DELETE", _path(webhook_id))
-        return result
+        return Request("DELETE", _path(webhook_id))
 
-    def verify(self, webhook_id: int | str) -> WebhookVerification:
+    @endpoint
+    def verify(self, webhook_id: int | str) -> Request[WebhookVerification]:
         """Have Postmark call the webhook's URL with a test event per trigger.
 
         ``POST /webhooks/{id}/verify``. Postmark answers HTTP 200 even when
         the URL failed: check ``Success`` and ``Results``.
         """
-        result: WebhookVerification = self._call("POST", _path(webhook_id, "/verify"))
-        return result
+        return Request("POST", _path(webhook_id, "/verify"))
 
-    def statistics(self, webhook_id: int | str) -> dict[str, Any]:
+    @endpoint
+    def statistics(self, webhook_id: int | str) -> Request[dict[str, Any]]:
         """Delivery statistics of a webhook over the last 24 hours.
 
         ``GET /webhooks/{id}/statistics``; answers ``{"WebhookId", "Url",
         "Statuses", "TimeRange", "Metrics", "MetricsByTrigger"}``.
         """
-        result: dict[str, Any] = self._call("GET", _path(webhook_id, "/statistics"))
-        return result
+        return Request("GET", _path(webhook_id, "/statistics"))
