@@ -17,6 +17,7 @@ each call is independent and the connection pool is thread-safe.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import requests
@@ -51,6 +52,7 @@ class ClientOptions(TypedDict, total=False):
     deadline: float | None
     ca_bundle: str | None
     session: requests.Session | None
+    sleep: Callable[[float], object] | None
 
 
 class _Client:
@@ -68,6 +70,7 @@ class _Client:
         deadline: float | None = None,
         ca_bundle: str | None = None,
         session: requests.Session | None = None,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
         token = config.lookup(self._setting, token)
         if not token:
@@ -81,6 +84,7 @@ class _Client:
             deadline=deadline,
             ca_bundle=ca_bundle,
             session=session,
+            sleep=sleep,
         )
         self.base_url = self.transport.base_url
         self._executor: Executor = SyncExecutor(self.transport.perform)

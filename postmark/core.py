@@ -14,11 +14,10 @@ import json
 import logging
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from postmark import config
-from postmark.batching import BatchResult, SendOutcome, failed_outcome
 from postmark.client import ServerClient
 from postmark.exceptions import (  # noqa: F401  (legacy names importable from postmark.core)
     InvalidMessageError,
@@ -32,8 +31,10 @@ from postmark.exceptions import (  # noqa: F401  (legacy names importable from p
     PMMailURLException,
     PostmarkError,
 )
-from postmark.payloads import build_message_from, check_message
+from postmark.outcomes import BatchResult, SendOutcome
+from postmark.payloads import MESSAGE_FIELDS, build_message_from, check_message
 from postmark.protocol import _json_default
+from postmark.sending import BatchPlan
 
 logger = logging.getLogger("postmark")
 
@@ -175,40 +176,14 @@ class _Defaults:
         return cls(config.lookup("POSTMARK_SENDER"), config.lookup_bool("POSTMARK_TRACK_OPENS"))
 
 
-class _Prepared:
-    """A batch message for ``client.email.send_batch``, with this send's settings.
-
-    ``to_postmark()`` is the protocol ``postmark.api.email.as_payload`` trusts:
-    it returns a fresh payload that has passed every check. Built lazily, so
-    that a message that fails its checks gets its own error outcome and the
-    others still go.
-    """
-
-    __slots__ = ("defaults", "message")
-
-    def __init__(self, message: PMMail, defaults: _Defaults) -> None:
-        self.message = message
-        self.defaults = defaults
-
-    def to_postmark(self) -> dict[str, Any]:
-        return self.message._payload(self.defaults)
-
-
 _NO_API_KEY = "Cannot send an e-mail without a Postmark API Key"
 
 
-def _first_gap(
-    sender: Any,
-    to: Any,
-    bcc: Any,
-    template_id: Any,
-    template_alias: Any,
-    template_model: Any,
-    subject: Any,
-    html_body: Any,
-    text_body: Any,
-) -> str | None:
+def _first_gap(fields: Mapping[str, Any]) -> str | None:
     """python-postmark's message for the first missing value (after the API key), or None."""
+    sender, to, bcc, subject = fields["sender"], fields["to"], fields["bcc"], fields["subject"]
+    template_id, template_alias = fields["template_id"], fields["template_alias"]
+    template_model = fields["template_model"]
     templated = template_id or template_alias
     if not sender:
         return "Cannot send an e-mail without a sender (.sender field)"
@@ -222,9 +197,17 @@ def _first_gap(
         return "Cannot send a template e-mail without either a template_id or template_alias set"
     if not templated and not template_model and not subject:
         return "Cannot send an e-mail without a subject"
-    if not html_body and not text_body and not templated:
+    if not fields["html_body"] and not fields["text_body"] and not templated:
         return "Cannot send an e-mail without either an HTML or text version of your e-mail body"
     return None
+
+
+#: (build_message field, PMMail attribute) for every message field.
+_FIELD_ATTRIBUTES = tuple(
+    (name, "custom_headers" if name == "headers" else name) for name in MESSAGE_FIELDS
+)
+#: (build_message field, where PMMail stores it in __dict__).
+_FIELD_STORAGE = tuple((name, "_" + attr) for name, attr in _FIELD_ATTRIBUTES)
 
 
 def _warn_track_opens() -> None:
@@ -284,6 +267,7 @@ class PMMail:
     message_stream = _Field('The message stream; Postmark\'s default is "outbound".')
     message_id = _Field("The MessageID Postmark assigned, set by send().")
     recipient = to  # legacy alias
+    _own_fields = True  # see __init_subclass__
 
     _KEYWORDS = frozenset(
         {
@@ -334,124 +318,66 @@ class PMMail:
         """``[self]``, so one message and a batch can be handled alike (legacy)."""
         return [self]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A subclass that overrides a field (a property of its own) is read
+        # through its attributes; PMMail itself straight from __dict__.
+        cls._own_fields = all(
+            getattr(cls, name) is getattr(PMMail, name) for name, _ in _FIELD_STORAGE
+        )
+
     def _check_values(self, require_api_key: bool = True) -> None:
         """Raise :class:`MissingValueError` with python-postmark's message for the first gap."""
-        problem = self._missing_value(require_api_key)
-        if problem:
-            raise MissingValueError(problem)
-        if self.track_opens and not self.html_body:
-            _warn_track_opens()
-
-    def _missing_value(self, require_api_key: bool) -> str | None:
         if require_api_key and not self.api_key:
-            return _NO_API_KEY
-        return _first_gap(
-            self.sender,
-            self.to,
-            self.bcc,
-            self.template_id,
-            self.template_alias,
-            self.template_model,
-            self.subject,
-            self.html_body,
-            self.text_body,
-        )
+            raise MissingValueError(_NO_API_KEY)
+        self._checked_fields(_Defaults.read())
+
+    def _fields(self, defaults: _Defaults) -> dict[str, Any]:
+        """Each field's value, picked once: set on the message, else from ``defaults``.
+
+        The only place field values are read. PMMail reads ``__dict__``
+        directly (field ``x`` is stored as ``_x``): going through each
+        property, with its settings lookup, cost more than building the
+        message. A subclass that overrides fields is read through them.
+        """
+        if type(self)._own_fields:
+            own = self.__dict__
+            fields = {name: own.get(key) for name, key in _FIELD_STORAGE}
+            fields["sender"] = fields["sender"] or defaults.sender or fields["sender"]
+            fields["track_opens"] = fields["track_opens"] or defaults.track_opens
+        else:
+            fields = {name: getattr(self, attr) for name, attr in _FIELD_ATTRIBUTES}
+        fields["track_opens"] = True if fields["track_opens"] else None
+        return fields
+
+    def _checked_fields(self, defaults: _Defaults) -> dict[str, Any]:
+        """:meth:`_fields` after the legacy missing-value checks (0.x's messages)."""
+        fields = self._fields(defaults)
+        gap = _first_gap(fields)
+        if gap:
+            raise MissingValueError(gap)
+        if fields["track_opens"] and not fields["html_body"]:
+            _warn_track_opens()
+        return fields
 
     def to_json_message(self) -> dict[str, Any]:
         """The message in Postmark's JSON form (what ``send()`` posts)."""
-        if type(self) is PMMail:
-            return self._build(_Defaults.read(), check=False)
-        # A subclass may override fields: read them through the properties.
-        return build_message_from(
-            self.sender,
-            self.to,
-            self.cc,
-            self.bcc,
-            self.subject,
-            self.reply_to,
-            self.tag,
-            self.html_body,
-            self.text_body,
-            self.template_id,
-            self.template_alias,
-            self.template_model,
-            True if self.track_opens else None,
-            self.track_links,
-            self.inline_css,
-            self.custom_headers,
-            self.metadata,
-            self.attachments,
-            self.message_stream,
-        )
+        return build_message_from(self._fields(_Defaults.read()))
 
-    def _payload(self, defaults: _Defaults | None) -> dict[str, Any]:
-        """The checked payload (legacy checks first), settings from ``defaults``."""
-        if type(self) is not PMMail or defaults is None:
-            # A subclass may override fields or to_json_message: use them, and
-            # check what they return as any caller-made dict would be.
-            self._check_values(require_api_key=False)
+    def _payload(self, defaults: _Defaults) -> dict[str, Any]:
+        """The checked payload: legacy checks, then the one build and its checks."""
+        if type(self).to_json_message is not PMMail.to_json_message:
+            # A subclass that builds its own JSON: check what it returns as
+            # any caller-made dict would be.
+            self._checked_fields(defaults)
             payload = self.to_json_message()
             check_message(payload)
             return payload
-        return self._build(defaults, check=True)
-
-    def _build(self, defaults: _Defaults, *, check: bool) -> dict[str, Any]:
-        """Postmark's JSON from ``__dict__`` (field ``x`` is ``__dict__["_x"]``).
-
-        The same values the properties return, settings taken from
-        ``defaults``; reading each property instead, with its settings
-        lookup, cost more than building the message. ``check``: run the
-        legacy missing-value checks first.
-        """
-        own = self.__dict__.get
-        sender = own("_sender")
-        sender = sender or defaults.sender or sender
-        to, bcc, subject = own("_to"), own("_bcc"), own("_subject")
-        html_body, text_body = own("_html_body"), own("_text_body")
-        template_id, template_alias = own("_template_id"), own("_template_alias")
-        template_model = own("_template_model")
-        track_opens = own("_track_opens") or defaults.track_opens
-        if check:
-            gap = _first_gap(
-                sender,
-                to,
-                bcc,
-                template_id,
-                template_alias,
-                template_model,
-                subject,
-                html_body,
-                text_body,
-            )
-            if gap:
-                raise MissingValueError(gap)
-            if track_opens and not html_body:
-                _warn_track_opens()
-        return build_message_from(
-            sender,
-            to,
-            own("_cc"),
-            bcc,
-            subject,
-            own("_reply_to"),
-            own("_tag"),
-            html_body,
-            text_body,
-            template_id,
-            template_alias,
-            template_model,
-            True if track_opens else None,
-            own("_track_links"),
-            own("_inline_css"),
-            own("_custom_headers"),
-            own("_metadata"),
-            own("_attachments"),
-            own("_message_stream"),
-        )
+        return build_message_from(self._checked_fields(defaults))
 
     def to_postmark(self) -> dict[str, Any]:
-        """Checked payload for a batch: the batch supplies the token when the message has none."""
-        return self._payload(_Defaults.read() if type(self) is PMMail else None)
+        """The checked payload, with the current settings (what batches send)."""
+        return self._payload(_Defaults.read())
 
     def send(self, test: bool | None = None, return_json: bool | None = None) -> Any:
         """Send the message.
@@ -495,15 +421,17 @@ class PMMail:
 class PMBatchMail:
     """Many PMMail messages sent through Postmark's batch endpoints.
 
-    ``PMBatchMail(messages=[...], api_key=...)``; the batch's ``api_key`` is
-    used for every message that has no key of its own. ``send()`` sends all
-    of them, 500 per request, and raises after the last request if any
-    failed; ``outcomes`` then says what happened to each.
+    ``PMBatchMail(messages=[...], api_key=...)``: as in 0.7, every request
+    carries the batch's ``api_key``; a message's own key is used only when
+    the batch has none. ``send()`` checks every message first (nothing is
+    sent if one is incomplete), sends all of them, 500 per request, and
+    raises after the last request if any failed; ``outcomes`` then says what
+    happened to each.
     """
 
     MAX_MESSAGES = 500
 
-    api_key = _Field("The server API token for messages without their own.", setting=_server_token)
+    api_key = _Field("The server API token of every request.", setting=_server_token)
     messages = _Field("The PMMail objects to send.", default=list)
 
     def __init__(self, **kwargs: Any) -> None:
@@ -531,31 +459,40 @@ class PMBatchMail:
         if message in self.messages:
             self.messages.remove(message)
 
-    @staticmethod
-    def _token_for(message: PMMail, batch_token: str) -> str:
-        own: str | None = PMMail.api_key.explicit(message)
-        return own or batch_token
-
     def send(self, test: bool | None = None, return_json: bool | None = None) -> Any:
-        """Send every message; raise after all requests if any message failed.
+        """Check every message, then send them all; raise after the last request if any failed.
 
         ``POST /email/batch`` and ``POST /email/batchWithTemplates``, 500
-        messages (and at most 50 MB) per request.
+        messages (and at most 50 MB) per request, all with the batch's
+        ``api_key`` (argument, setter, or the ``POSTMARK_API_KEY`` /
+        ``POSTMARK_SERVER_TOKEN`` setting). Only when the batch has no key
+        does each message go with its own, one group of requests per key.
 
         Returns:
             ``True``, or with ``return_json`` a list of Postmark's per-message
             answers in input order.
 
         Raises:
+            PMMailMissingValueException: before anything is sent (test mode
+                included), for the first message with a missing value, with
+                0.7's exact ``.parameter``; ``.message_index`` (and ``str()``)
+                say which message it was.
             PMMailInactiveRecipientException: the failures are inactive recipients.
             PostmarkError: otherwise the class of the first failure; ``.outcomes``
                 lists every message's outcome.
         """
+        groups, payloads = self._checked()
         if config.lookup_bool("POSTMARK_TEST_MODE", test):
-            self._print_test_json()
+            for start in range(0, len(payloads), self.MAX_MESSAGES):
+                _print_test_json(payloads[start : start + self.MAX_MESSAGES])
             return True
-        outcomes = self._send_by_token()
-        self.outcomes = BatchResult([outcomes[i] for i in range(len(self.messages))])
+        outcomes: list[SendOutcome] = []
+        for token, indexes in groups.items():
+            plan = BatchPlan()
+            for index in indexes:
+                plan.add_payload(index, payloads[index])
+            outcomes.extend(shared_client(token).email.send_plan(plan))
+        self.outcomes = BatchResult(sorted(outcomes, key=lambda outcome: outcome.index))
         for message, outcome in zip(self.messages, self.outcomes, strict=True):
             message.outcome = outcome
             message.message_id = outcome.message_id
@@ -564,33 +501,28 @@ class PMBatchMail:
             return [outcome.as_dict() for outcome in self.outcomes]
         return True
 
-    def _send_by_token(self) -> dict[int, SendOutcome]:
-        """Send each group of messages that share a token; outcomes by input index."""
-        outcomes: dict[int, SendOutcome] = {}
-        groups: dict[str, list[int]] = {}
+    def _checked(self) -> tuple[dict[str, list[int]], list[dict[str, Any]]]:
+        """Every message's payload and the request token of each, or 0.7's error.
+
+        As in 0.7, nothing is sent unless every message is complete.
+        """
         batch_token = self.api_key or ""  # read once: it may come from the settings
         defaults = _Defaults.read()
+        groups: dict[str, list[int]] = {}
+        payloads: list[dict[str, Any]] = []
         for index, message in enumerate(self.messages):
-            token = self._token_for(message, batch_token)
-            if token:
-                groups.setdefault(token, []).append(index)
-            else:
-                outcomes[index] = failed_outcome(
-                    index, MissingValueError("Cannot send an e-mail without a Postmark API Key")
-                )
-        for token, indexes in groups.items():
-            result = shared_client(token).email.send_batch(
-                _Prepared(self.messages[i], defaults) for i in indexes
-            )
-            for index, outcome in zip(indexes, result, strict=True):
-                outcome.index = index
-                outcomes[index] = outcome
-        return outcomes
-
-    def _print_test_json(self) -> None:
-        for start in range(0, len(self.messages), self.MAX_MESSAGES):
-            chunk = self.messages[start : start + self.MAX_MESSAGES]
-            _print_test_json([m.to_postmark() for m in chunk])
+            try:
+                token = batch_token or message.api_key
+                if not token:
+                    raise MissingValueError(_NO_API_KEY)
+                payloads.append(message._payload(defaults))
+            except MissingValueError as error:
+                error.message_index = index
+                error.message = f"{error.parameter} (message #{index + 1} of the batch)"
+                error.args = (error.message,)
+                raise
+            groups.setdefault(token, []).append(index)
+        return groups, payloads
 
 
 # --------------------------------------------------------------------------

@@ -152,11 +152,23 @@ class ConfigurationError(PostmarkError):
 
 
 class InvalidMessageError(PostmarkError, ValueError):
-    """A message was refused locally, before anything was sent; ``.field`` names the culprit."""
+    """A message was refused locally, before anything was sent.
 
-    def __init__(self, message: str, *, field: str | None = None, **kwargs: Any) -> None:
+    ``.field`` names the culprit; in a batch, ``.message_index`` says which
+    message (its position, from 0).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        message_index: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(message, **kwargs)
         self.field = field
+        self.message_index = message_index
 
 
 class MissingValueError(InvalidMessageError, PMMailMissingValueException):

@@ -241,56 +241,54 @@ def build_message(
     Empty values are left out. Raises :class:`InvalidMessageError` for input
     Postmark would refuse or that could inject headers.
     """
-    return build_message_from(
-        sender,
-        to,
-        cc,
-        bcc,
-        subject,
-        reply_to,
-        tag,
-        html_body,
-        text_body,
-        template_id,
-        template_alias,
-        template_model,
-        track_opens,
-        track_links,
-        inline_css,
-        headers,
-        metadata,
-        attachments,
-        message_stream,
-    )
+    # The keyword arguments are exactly MESSAGE_FIELDS: hand them over as they are.
+    return build_message_from(locals())
 
 
-def build_message_from(
-    sender: str | None,
-    to: Addresses,
-    cc: Addresses,
-    bcc: Addresses,
-    subject: str | None,
-    reply_to: Addresses,
-    tag: str | None,
-    html_body: str | None,
-    text_body: str | None,
-    template_id: int | str | None,
-    template_alias: str | None,
-    template_model: Mapping[str, Any] | None,
-    track_opens: bool | None,
-    track_links: str | None,
-    inline_css: bool | None,
-    headers: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None,
-    metadata: Mapping[str, Any] | None,
-    attachments: Sequence[AttachmentInput] | None,
-    message_stream: str | None,
-) -> dict[str, Any]:
-    """:func:`build_message` with positional arguments, in the JSON's key order.
+#: The snake_case fields of a message, as :func:`build_message` takes them.
+MESSAGE_FIELDS = (
+    "sender",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "reply_to",
+    "tag",
+    "html_body",
+    "text_body",
+    "template_id",
+    "template_alias",
+    "template_model",
+    "track_opens",
+    "track_links",
+    "inline_css",
+    "headers",
+    "metadata",
+    "attachments",
+    "message_stream",
+)
 
-    For the library's hot paths (a 10,000-message batch builds 10,000 of
-    these). Each value is kept unless it is ``None`` or ``[]``; addresses
-    are joined and checked; the keys follow Postmark's documentation order.
+
+def build_message_from(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`build_message` from a mapping of :data:`MESSAGE_FIELDS` (absent = None).
+
+    The one builder of message JSON, for every front end (a 10,000-message
+    batch builds 10,000 of these). Each value is kept unless it is ``None``
+    or ``[]``; addresses are joined and checked; the keys follow Postmark's
+    documentation order.
     """
+    get = fields.get
+    sender, to, cc, bcc = get("sender"), get("to"), get("cc"), get("bcc")
+    subject, reply_to, tag = get("subject"), get("reply_to"), get("tag")
+    html_body, text_body = get("html_body"), get("text_body")
+    template_id, template_alias = get("template_id"), get("template_alias")
+    template_model, track_opens, track_links = (
+        get("template_model"),
+        get("track_opens"),
+        get("track_links"),
+    )
+    inline_css, headers, metadata = get("inline_css"), get("headers"), get("metadata")
+    attachments, message_stream = get("attachments"), get("message_stream")
     message: dict[str, Any] = {"From": sender}
     if to is not None and (joined := join_addresses("To", to)) is not None:
         message["To"] = joined

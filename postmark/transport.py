@@ -189,7 +189,12 @@ class Transport:
         deadline: overall seconds one call may take, retries and waits included.
         ca_bundle: a CA bundle path to trust instead of certifi's.
         session: a ``requests.Session`` to use (its adapters, proxies and headers).
+        sleep: the wait between attempts (default :attr:`default_sleep`,
+            ``time.sleep``); tests pass a recorder instead.
     """
+
+    #: How every transport built without ``sleep=`` waits between attempts.
+    default_sleep: Callable[[float], object] = staticmethod(time.sleep)
 
     def __init__(
         self,
@@ -202,7 +207,7 @@ class Transport:
         deadline: float | None = None,
         ca_bundle: str | None = None,
         session: requests.Session | None = None,
-        sleep: Callable[[float], object] = time.sleep,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
         settings = client_settings(
             token,
@@ -215,7 +220,7 @@ class Transport:
         self.base_url = settings.base_url
         self.timeout = settings.timeout
         self.retry_policy = settings.retry_policy
-        self._sleep = sleep
+        self._sleep = sleep if sleep is not None else type(self).default_sleep
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
         self._refuse_replaying_adapter()

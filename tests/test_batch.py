@@ -133,40 +133,100 @@ def test_mixed_batch_routes_template_messages_to_their_endpoint() -> None:
     assert plain.message_id == "id-user0@example.com"
 
 
+def request_tokens() -> dict[str, list[str]]:
+    """Recipients of every request, by the token that request carried."""
+    tokens: dict[str, list[str]] = {}
+    for c in responses.calls:
+        token = c.request.headers["X-Postmark-Server-Token"]
+        tokens.setdefault(token, []).extend(m["To"] for m in json.loads(c.request.body))
+    return tokens
+
+
 @responses.activate
-def test_batch_key_is_used_only_for_messages_without_their_own() -> None:
+def test_batch_key_is_the_token_of_every_request_as_in_0_7() -> None:
+    # 0.7 sent the batch's key whatever the messages said: a message built
+    # with another key (or the settings' key) must not switch servers.
     fake_batch_endpoints()
     own = message(0, api_key="own-token")
     shared = message(1)
     PMBatchMail(messages=[own, shared], api_key="batch-token").send()
-    tokens = {
-        c.request.headers["X-Postmark-Server-Token"]: [m["To"] for m in json.loads(c.request.body)]
-        for c in responses.calls
-    }
-    assert tokens == {"own-token": ["user0@example.com"], "batch-token": ["user1@example.com"]}
+    assert request_tokens() == {"batch-token": ["user0@example.com", "user1@example.com"]}
 
 
 @responses.activate
-def test_one_invalid_message_does_not_sink_the_batch() -> None:
+def test_batch_key_from_the_setter_and_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     fake_batch_endpoints()
-    good = message(0)
-    bad = message(1, subject=None)
-    also_good = message(2)
-    with pytest.raises(postmark.PMMailMissingValueException) as caught:
-        PMBatchMail(messages=[good, bad, also_good], api_key="token").send()
-    assert sizes() == [2]
-    assert good.message_id and also_good.message_id
-    assert bad.outcome is not None
-    assert bad.outcome.message == "Cannot send an e-mail without a subject"
-    assert caught.value.outcomes is not None
-    assert [o.ok for o in caught.value.outcomes] == [True, False, True]
+    monkeypatch.setenv("POSTMARK_API_KEY", "settings-token")
+    PMBatchMail(messages=[message(0, api_key="own-token")]).send()
+    batch = PMBatchMail(messages=[message(1, api_key="own-token")])
+    batch.api_key = "setter-token"
+    batch.send()
+    assert request_tokens() == {
+        "settings-token": ["user0@example.com"],
+        "setter-token": ["user1@example.com"],
+    }
 
 
 @responses.activate
-def test_batch_without_any_token_fails_every_message_locally() -> None:
-    with pytest.raises(postmark.PMMailMissingValueException):
-        PMBatchMail(messages=[message(0)]).send()
+def test_messages_own_keys_are_used_only_when_the_batch_has_none() -> None:
+    fake_batch_endpoints()
+    batch = PMBatchMail(
+        messages=[message(0, api_key="a"), message(1, api_key="b"), message(2, api_key="a")]
+    )
+    assert batch.send() is True
+    assert request_tokens() == {
+        "a": ["user0@example.com", "user2@example.com"],
+        "b": ["user1@example.com"],
+    }
+    assert [o.index for o in batch.outcomes or []] == [0, 1, 2]
+    assert [m.message_id for m in batch.messages] == [
+        "id-user0@example.com",
+        "id-user1@example.com",
+        "id-user2@example.com",
+    ]
+
+
+@responses.activate
+@pytest.mark.parametrize("test_mode", [False, True])
+def test_one_incomplete_message_refuses_the_whole_batch_as_in_0_7(
+    test_mode: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_batch_endpoints()
+    good, bad, also_good = message(0), message(1, subject=None), message(2)
+    batch = PMBatchMail(messages=[good, bad, also_good], api_key="token")
+    with pytest.raises(postmark.PMMailMissingValueException) as caught:
+        batch.send(test=test_mode)
+    error = caught.value
+    assert type(error) is postmark.MissingValueError
+    assert error.parameter == "Cannot send an e-mail without a subject"
+    assert error.message_index == 1
+    assert str(error) == "Cannot send an e-mail without a subject (message #2 of the batch)"
     assert len(responses.calls) == 0
+    assert capsys.readouterr().out == ""
+    assert good.message_id is None and also_good.message_id is None
+
+
+@responses.activate
+def test_batch_without_any_token_fails_before_sending() -> None:
+    fake_batch_endpoints()
+    with pytest.raises(postmark.PMMailMissingValueException) as caught:
+        PMBatchMail(messages=[message(0, api_key="a"), message(1)]).send()
+    assert caught.value.parameter == "Cannot send an e-mail without a Postmark API Key"
+    assert caught.value.message_index == 1
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_client_send_batch_keeps_an_outcome_for_an_invalid_message() -> None:
+    # The new API never lets one bad message sink the others.
+    fake_batch_endpoints()
+    client = postmark.ServerClient("token")
+    good, bad = message(0).to_json_message(), message(1).to_json_message()
+    bad["TrackLinks"] = "Sometimes"
+    result = client.email.send_batch([good, bad, message(2)])
+    assert sizes() == [2]
+    assert [o.ok for o in result] == [True, False, True]
+    assert result[1].error is not None and result[1].error.field == "TrackLinks"
 
 
 @responses.activate

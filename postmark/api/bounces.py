@@ -57,7 +57,7 @@ class BouncesAPI(Section[M]):
         return Request("GET", "/deliverystats")
 
     @endpoint
-    def list(self, count: int = 25, offset: int = 0, **filters: Any) -> Request[Json]:
+    def list(self, /, count: int = 25, offset: int = 0, **filters: Any) -> Request[Json]:
         """One page of bounces, newest first: ``{"TotalCount", "Bounces": [...]}``.
 
         ``GET /bounces?count=&offset=`` plus ``type``, ``inactive``, ``emailFilter``,
@@ -71,7 +71,7 @@ class BouncesAPI(Section[M]):
         return _list(count, offset, filters)
 
     @paged
-    def iter(self, **filters: Any) -> Walk[Json]:
+    def iter(self, /, **filters: Any) -> Walk[Json]:
         """Every bounce matching ``filters``, newest first, lazily, even past 10,000.
 
         ``GET /bounces``, 500 per request, repeated with a narrower ``todate``

@@ -53,6 +53,9 @@ class _Sections:
             self.__dict__[name] = section
             return section
 
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(type(self)._SECTIONS))
+
 
 class ServerSections(_Sections, Generic[M]):
     """The sections a server token reaches."""
