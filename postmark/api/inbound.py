@@ -5,10 +5,9 @@ https://postmarkapp.com/developer/api/messages-api
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from postmark.api.base import Section
+from postmark.api.base import M, Section, Walk, endpoint, paged
 from postmark.api.dates import DateArg, query_date
 from postmark.api.paging import INBOUND_MESSAGES, iterate_by_date
 from postmark.api.types import (
@@ -17,7 +16,7 @@ from postmark.api.types import (
     InboundMessageDetails,
     InboundMessageList,
 )
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 _SEARCH = "/messages/inbound"
 
@@ -50,10 +49,18 @@ def _message(message_id: str, suffix: str) -> str:
     return f"{_SEARCH}/{path_segment(message_id)}/{suffix}"
 
 
-class InboundAPI(Section):
+def _list(count: int, offset: int, filters: dict[str, Any]) -> Request[InboundMessageList]:
+    params = {"count": count, "offset": offset, **inbound_filters(**filters)}
+    return Request("GET", _SEARCH, params=params)
+
+
+class InboundAPI(Section[M]):
     """Received messages: search, details, and releasing blocked or failed ones."""
 
-    def list(self, count: int = 25, offset: int = 0, **filters: Any) -> InboundMessageList:
+    @endpoint
+    def list(
+        self, /, count: int = 25, offset: int = 0, **filters: Any
+    ) -> Request[InboundMessageList]:
         """One page of received messages, newest first: ``{"TotalCount", "InboundMessages"}``.
 
         ``GET /messages/inbound?count=&offset=`` plus ``recipient``,
@@ -66,11 +73,10 @@ class InboundAPI(Section):
                 ``tag``, ``status`` (``blocked``, ``processed`` (default),
                 ``queued``, ``failed``, ``scheduled``), ``from_date``, ``to_date``.
         """
-        params = {"count": count, "offset": offset, **inbound_filters(**filters)}
-        result: InboundMessageList = self._call("GET", _SEARCH, params=params)
-        return result
+        return _list(count, offset, filters)
 
-    def iter(self, **filters: Any) -> Iterator[InboundMessage]:
+    @paged
+    def iter(self, /, **filters: Any) -> Walk[InboundMessage]:
         """Every matching received message, newest first, lazily, even past 10,000.
 
         ``GET /messages/inbound``, repeated with a narrower ``todate`` (whole
@@ -80,33 +86,33 @@ class InboundAPI(Section):
         inbound_filters(**filters)
         to_date = query_date(filters.pop("to_date", None), upper=True)
         return iterate_by_date(
-            lambda count, offset, to: self.list(count, offset, to_date=to, **filters),
+            lambda count, offset, to: _list(count, offset, {**filters, "to_date": to}),
             "InboundMessages",
             INBOUND_MESSAGES,
             to_date=to_date,
             what=f"GET {_SEARCH}",
         )
 
-    def get(self, message_id: str) -> InboundMessageDetails:
+    @endpoint
+    def get(self, message_id: str) -> Request[InboundMessageDetails]:
         """One received message with bodies, headers and ``BlockedReason``.
 
         ``GET /messages/inbound/{messageid}/details``
         """
-        result: InboundMessageDetails = self._call("GET", _message(message_id, "details"))
-        return result
+        return Request("GET", _message(message_id, "details"))
 
-    def bypass(self, message_id: str) -> Acknowledgement:
+    @endpoint
+    def bypass(self, message_id: str) -> Request[Acknowledgement]:
         """Let a message blocked by an inbound rule through to the inbound webhook.
 
         ``PUT /messages/inbound/{messageid}/bypass``
         """
-        result: Acknowledgement = self._call("PUT", _message(message_id, "bypass"))
-        return result
+        return Request("PUT", _message(message_id, "bypass"))
 
-    def retry(self, message_id: str) -> Acknowledgement:
+    @endpoint
+    def retry(self, message_id: str) -> Request[Acknowledgement]:
         """Post a message whose inbound webhook failed to the webhook again.
 
         ``PUT /messages/inbound/{messageid}/retry``
         """
-        result: Acknowledgement = self._call("PUT", _message(message_id, "retry"))
-        return result
+        return Request("PUT", _message(message_id, "retry"))

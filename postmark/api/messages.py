@@ -8,10 +8,10 @@ https://postmarkapp.com/developer/api/messages-api
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from postmark.api.base import Section
+from postmark.api.base import M, Section, Walk, endpoint, paged
 from postmark.api.dates import DateArg, query_date
 from postmark.api.paging import OUTBOUND_MESSAGES, iterate, iterate_by_date
 from postmark.api.types import (
@@ -24,7 +24,7 @@ from postmark.api.types import (
     OutboundMessageDetails,
     OutboundMessageList,
 )
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 _SEARCH = "/messages/outbound"
 
@@ -97,12 +97,40 @@ def _message(message_id: str, suffix: str) -> str:
     return f"{_SEARCH}/{path_segment(message_id)}/{suffix}"
 
 
-class MessagesAPI(Section):
+def _list(count: int, offset: int, filters: dict[str, Any]) -> Request[OutboundMessageList]:
+    params = {"count": count, "offset": offset, **outbound_filters(**filters)}
+    return Request("GET", _SEARCH, params=params)
+
+
+def _opens(count: int, offset: int, filters: dict[str, Any]) -> Request[OpenList]:
+    params = {"count": count, "offset": offset, **tracking_filters(**filters)}
+    return Request("GET", f"{_SEARCH}/opens", params=params)
+
+
+def _clicks(count: int, offset: int, filters: dict[str, Any]) -> Request[ClickList]:
+    params = {"count": count, "offset": offset, **tracking_filters(**filters)}
+    return Request("GET", f"{_SEARCH}/clicks", params=params)
+
+
+def _message_opens(message_id: str, count: int, offset: int) -> Request[OpenList]:
+    params = {"count": count, "offset": offset}
+    return Request("GET", f"{_SEARCH}/opens/{path_segment(message_id)}", params=params)
+
+
+def _message_clicks(message_id: str, count: int, offset: int) -> Request[ClickList]:
+    params = {"count": count, "offset": offset}
+    return Request("GET", f"{_SEARCH}/clicks/{path_segment(message_id)}", params=params)
+
+
+class MessagesAPI(Section[M]):
     """Sent messages: search, details, raw source, opens and clicks."""
 
     # -- messages ------------------------------------------------------------------
 
-    def list(self, count: int = 25, offset: int = 0, **filters: Any) -> OutboundMessageList:
+    @endpoint
+    def list(
+        self, /, count: int = 25, offset: int = 0, **filters: Any
+    ) -> Request[OutboundMessageList]:
         """One page of sent messages, newest first: ``{"TotalCount", "Messages"}``.
 
         ``GET /messages/outbound?count=&offset=`` plus ``recipient``,
@@ -117,11 +145,10 @@ class MessagesAPI(Section):
                 ``YYYY-MM-DDTHH:MM:SS`` string or a ``datetime``), ``subject``,
                 ``message_stream`` (default ``outbound``), ``metadata`` (one key).
         """
-        params = {"count": count, "offset": offset, **outbound_filters(**filters)}
-        result: OutboundMessageList = self._call("GET", _SEARCH, params=params)
-        return result
+        return _list(count, offset, filters)
 
-    def iter(self, **filters: Any) -> Iterator[OutboundMessage]:
+    @paged
+    def iter(self, /, **filters: Any) -> Walk[OutboundMessage]:
         """Every matching message, newest first, lazily, even past 10,000.
 
         ``GET /messages/outbound``, repeated with a narrower ``todate`` when
@@ -131,32 +158,33 @@ class MessagesAPI(Section):
         outbound_filters(**filters)  # a misspelt filter fails here, not at the first page
         to_date = query_date(filters.pop("to_date", None), upper=True)
         return iterate_by_date(
-            lambda count, offset, to: self.list(count, offset, to_date=to, **filters),
+            lambda count, offset, to: _list(count, offset, {**filters, "to_date": to}),
             "Messages",
             OUTBOUND_MESSAGES,
             to_date=to_date,
             what=f"GET {_SEARCH}",
         )
 
-    def get(self, message_id: str) -> OutboundMessageDetails:
+    @endpoint
+    def get(self, message_id: str) -> Request[OutboundMessageDetails]:
         """One sent message with its bodies and delivery events (``MessageEvents``).
 
         ``GET /messages/outbound/{messageid}/details``
         """
-        result: OutboundMessageDetails = self._call("GET", _message(message_id, "details"))
-        return result
+        return Request("GET", _message(message_id, "details"))
 
-    def dump(self, message_id: str) -> Dump:
+    @endpoint
+    def dump(self, message_id: str) -> Request[Dump]:
         """The raw MIME source of a sent message: ``{"Body": ...}`` (empty once expired).
 
         ``GET /messages/outbound/{messageid}/dump``
         """
-        result: Dump = self._call("GET", _message(message_id, "dump"))
-        return result
+        return Request("GET", _message(message_id, "dump"))
 
     # -- opens and clicks of all messages ------------------------------------------------
 
-    def list_opens(self, count: int = 25, offset: int = 0, **filters: Any) -> OpenList:
+    @endpoint
+    def list_opens(self, /, count: int = 25, offset: int = 0, **filters: Any) -> Request[OpenList]:
         """One page of opens of all messages: ``{"TotalCount", "Opens"}``.
 
         ``GET /messages/outbound/opens?count=&offset=`` plus ``recipient``, ``tag``,
@@ -164,11 +192,10 @@ class MessagesAPI(Section):
         ``os_family``, ``os_company``, ``platform``, ``country``, ``region``,
         ``city``, ``messagestream`` (pass them in snake_case, e.g. ``message_stream``).
         """
-        params = {"count": count, "offset": offset, **tracking_filters(**filters)}
-        result: OpenList = self._call("GET", f"{_SEARCH}/opens", params=params)
-        return result
+        return _opens(count, offset, filters)
 
-    def iter_opens(self, **filters: Any) -> Iterator[OpenEvent]:
+    @paged
+    def iter_opens(self, /, **filters: Any) -> Walk[OpenEvent]:
         """Every matching open, lazily; at most the first 10,000 (no date filter exists).
 
         ``GET /messages/outbound/opens``; warns with
@@ -176,73 +203,75 @@ class MessagesAPI(Section):
         """
         tracking_filters(**filters)
         return iterate(
-            lambda count, offset: self.list_opens(count, offset, **filters),
+            lambda count, offset: _opens(count, offset, filters),
             "Opens",
             what=f"GET {_SEARCH}/opens",
         )
 
-    def list_clicks(self, count: int = 25, offset: int = 0, **filters: Any) -> ClickList:
+    @endpoint
+    def list_clicks(
+        self, /, count: int = 25, offset: int = 0, **filters: Any
+    ) -> Request[ClickList]:
         """One page of link clicks of all messages: ``{"TotalCount", "Clicks"}``.
 
         ``GET /messages/outbound/clicks?count=&offset=`` with the same filters
         as :meth:`list_opens`.
         """
-        params = {"count": count, "offset": offset, **tracking_filters(**filters)}
-        result: ClickList = self._call("GET", f"{_SEARCH}/clicks", params=params)
-        return result
+        return _clicks(count, offset, filters)
 
-    def iter_clicks(self, **filters: Any) -> Iterator[ClickEvent]:
+    @paged
+    def iter_clicks(self, /, **filters: Any) -> Walk[ClickEvent]:
         """Every matching click, lazily; at most the first 10,000 (no date filter exists).
 
         ``GET /messages/outbound/clicks``
         """
         tracking_filters(**filters)
         return iterate(
-            lambda count, offset: self.list_clicks(count, offset, **filters),
+            lambda count, offset: _clicks(count, offset, filters),
             "Clicks",
             what=f"GET {_SEARCH}/clicks",
         )
 
     # -- opens and clicks of one message -----------------------------------------------
 
-    def message_opens(self, message_id: str, count: int = 25, offset: int = 0) -> OpenList:
+    @endpoint
+    def message_opens(self, message_id: str, count: int = 25, offset: int = 0) -> Request[OpenList]:
         """Opens of one message (Postmark keeps the first open per recipient).
 
         ``GET /messages/outbound/opens/{messageid}?count=&offset=``
         """
-        params = {"count": count, "offset": offset}
-        path = f"{_SEARCH}/opens/{path_segment(message_id)}"
-        result: OpenList = self._call("GET", path, params=params)
-        return result
+        return _message_opens(message_id, count, offset)
 
-    def iter_message_opens(self, message_id: str) -> Iterator[OpenEvent]:
+    @paged
+    def iter_message_opens(self, message_id: str) -> Walk[OpenEvent]:
         """Every open of one message, lazily.
 
         ``GET /messages/outbound/opens/{messageid}``
         """
         return iterate(
-            lambda count, offset: self.message_opens(message_id, count, offset),
+            lambda count, offset: _message_opens(message_id, count, offset),
             "Opens",
             what=f"GET {_SEARCH}/opens/{{messageid}}",
         )
 
-    def message_clicks(self, message_id: str, count: int = 25, offset: int = 0) -> ClickList:
+    @endpoint
+    def message_clicks(
+        self, message_id: str, count: int = 25, offset: int = 0
+    ) -> Request[ClickList]:
         """Link clicks of one message.
 
         ``GET /messages/outbound/clicks/{messageid}?count=&offset=``
         """
-        params = {"count": count, "offset": offset}
-        path = f"{_SEARCH}/clicks/{path_segment(message_id)}"
-        result: ClickList = self._call("GET", path, params=params)
-        return result
+        return _message_clicks(message_id, count, offset)
 
-    def iter_message_clicks(self, message_id: str) -> Iterator[ClickEvent]:
+    @paged
+    def iter_message_clicks(self, message_id: str) -> Walk[ClickEvent]:
         """Every click of one message, lazily.
 
         ``GET /messages/outbound/clicks/{messageid}``
         """
         return iterate(
-            lambda count, offset: self.message_clicks(message_id, count, offset),
+            lambda count, offset: _message_clicks(message_id, count, offset),
             "Clicks",
             what=f"GET {_SEARCH}/clicks/{{messageid}}",
         )

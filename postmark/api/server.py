@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from postmark.api.base import Section, compact
+from postmark.api.base import M, Section, compact, endpoint
 from postmark.api.types import Server
+from postmark.protocol import Request
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -77,18 +78,19 @@ def server_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     return compact(body)
 
 
-class ServerAPI(Section):
+class ServerAPI(Section[M]):
     """Read and change the settings of the token's own server."""
 
-    def get(self) -> Server:
+    @endpoint
+    def get(self) -> Request[Server]:
         """The server's settings.
 
         ``GET /server``
         """
-        result: Server = self._call("GET", "/server")
-        return result
+        return Request("GET", "/server")
 
-    def edit(self, **settings: Unpack[ServerSettings]) -> Server:
+    @endpoint
+    def edit(self, **settings: Unpack[ServerSettings]) -> Request[Server]:
         """Change settings; only the ones passed are sent.
 
         ``PUT /server``
@@ -104,5 +106,4 @@ class ServerAPI(Section):
                 ``enable_smtp_api_error_hooks``. ``delivery_type`` can only be
                 set when a server is created.
         """
-        result: Server = self._call("PUT", "/server", json=server_settings(settings))
-        return result
+        return Request("PUT", "/server", json=server_settings(settings))

@@ -14,32 +14,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from postmark.api.base import Section
+from postmark.api.base import M, Section, endpoint
 from postmark.api.dates import DateArg, query_day
 from postmark.api.types import OutboundOverview
+from postmark.protocol import Request
 
 DailyStats = dict[str, Any]
 
 
-class StatsAPI(Section):
+def _stats(
+    path: str,
+    tag: str | None,
+    from_date: DateArg,
+    to_date: DateArg,
+    message_stream: str | None,
+) -> Request[Any]:
+    params = {
+        "tag": tag,
+        "fromdate": query_day(from_date),
+        "todate": query_day(to_date),
+        "messagestream": message_stream,
+    }
+    return Request("GET", path, params=params)
+
+
+class StatsAPI(Section[M]):
     """Outbound statistics: sends, bounces, spam, tracking, opens and clicks."""
 
-    def _stats(
-        self,
-        path: str,
-        tag: str | None,
-        from_date: DateArg,
-        to_date: DateArg,
-        message_stream: str | None,
-    ) -> Any:
-        params = {
-            "tag": tag,
-            "fromdate": query_day(from_date),
-            "todate": query_day(to_date),
-            "messagestream": message_stream,
-        }
-        return self._call("GET", path, params=params)
-
+    @endpoint
     def outbound(
         self,
         *,
@@ -47,16 +49,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> OutboundOverview:
+    ) -> Request[OutboundOverview]:
         """Totals of sends, bounces, spam complaints, opens and clicks (no ``Days``).
 
         ``GET /stats/outbound``
         """
-        result: OutboundOverview = self._stats(
-            "/stats/outbound", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def sends(
         self,
         *,
@@ -64,16 +64,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Sent counts per day: ``Sent``.
 
         ``GET /stats/outbound/sends``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/sends", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/sends", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def bounces(
         self,
         *,
@@ -81,16 +79,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Bounce counts per day: ``HardBounce``, ``SoftBounce``, ``SMTPApiError``, ``Transient``.
 
         ``GET /stats/outbound/bounces``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/bounces", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/bounces", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def spam(
         self,
         *,
@@ -98,16 +94,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Spam complaints per day: ``SpamComplaint``.
 
         ``GET /stats/outbound/spam``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/spam", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/spam", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def tracked(
         self,
         *,
@@ -115,16 +109,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Messages sent with open or link tracking, per day: ``Tracked``.
 
         ``GET /stats/outbound/tracked``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/tracked", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/tracked", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def opens(
         self,
         *,
@@ -132,16 +124,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Opens per day: ``Opens``, ``Unique``.
 
         ``GET /stats/outbound/opens``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/opens", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/opens", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def open_platforms(
         self,
         *,
@@ -149,16 +139,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Opens by platform per day: ``Desktop``, ``Mobile``, ``WebMail``, ``Unknown``.
 
         ``GET /stats/outbound/opens/platforms``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/opens/platforms", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/opens/platforms", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def email_clients(
         self,
         *,
@@ -166,16 +154,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Opens by email client per day: one key per client name.
 
         ``GET /stats/outbound/opens/emailclients``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/opens/emailclients", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/opens/emailclients", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def read_times(
         self,
         *,
@@ -183,16 +169,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """How long messages were read, per day: one key per read-time bucket.
 
         ``GET /stats/outbound/opens/readtimes``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/opens/readtimes", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/opens/readtimes", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def clicks(
         self,
         *,
@@ -200,16 +184,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Link clicks per day: ``Clicks``, ``Unique``.
 
         ``GET /stats/outbound/clicks``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/clicks", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/clicks", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def browser_families(
         self,
         *,
@@ -217,16 +199,16 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Clicks by browser family per day: one key per family.
 
         ``GET /stats/outbound/clicks/browserfamilies``
         """
-        result: DailyStats = self._stats(
+        return _stats(
             "/stats/outbound/clicks/browserfamilies", tag, from_date, to_date, message_stream
         )
-        return result
 
+    @endpoint
     def click_platforms(
         self,
         *,
@@ -234,16 +216,14 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Clicks by platform per day: ``Desktop``, ``Mobile``, ``Unknown``.
 
         ``GET /stats/outbound/clicks/platforms``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/clicks/platforms", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/clicks/platforms", tag, from_date, to_date, message_stream)
 
+    @endpoint
     def click_location(
         self,
         *,
@@ -251,12 +231,9 @@ class StatsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         message_stream: str | None = None,
-    ) -> DailyStats:
+    ) -> Request[DailyStats]:
         """Clicks by where the link was, per day: ``HTML``, ``Text``.
 
         ``GET /stats/outbound/clicks/location``
         """
-        result: DailyStats = self._stats(
-            "/stats/outbound/clicks/location", tag, from_date, to_date, message_stream
-        )
-        return result
+        return _stats("/stats/outbound/clicks/location", tag, from_date, to_date, message_stream)

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from postmark.api.base import Section
+from postmark.api.base import M, Plan, Section, endpoint, operation
 from postmark.api.dates import DateArg, query_date
 from postmark.api.types import SuppressionChange, SuppressionChanges, SuppressionList
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 #: Postmark takes at most 50 addresses per create or delete request.
 MAX_ADDRESSES = 50
@@ -37,9 +37,25 @@ def _chunks(addresses: Addresses) -> Iterable[list[str]]:
         yield chunk
 
 
-class SuppressionsAPI(Section):
+def _change(path: str, addresses: Addresses) -> Plan[SuppressionChanges]:
+    """One POST per chunk of 50 addresses; the answers merged in input order."""
+    answers: list[Any] = []
+    for chunk in _chunks(addresses):
+        body = {"Suppressions": [{"EmailAddress": a} for a in chunk]}
+        answers.append((yield Request("POST", path, json=body)))
+    if len(answers) == 1 and isinstance(answers[0], dict):
+        return cast(SuppressionChanges, answers[0])  # one request: Postmark's answer as is
+    changes: list[SuppressionChange] = []
+    for answer in answers:
+        if isinstance(answer, dict):
+            changes.extend(answer.get("Suppressions") or [])
+    return {"Suppressions": changes}
+
+
+class SuppressionsAPI(Section[M]):
     """Addresses a stream will not send to: read, add and remove them."""
 
+    @endpoint
     def dump(
         self,
         stream_id: str,
@@ -49,7 +65,7 @@ class SuppressionsAPI(Section):
         from_date: DateArg = None,
         to_date: DateArg = None,
         email_address: str | None = None,
-    ) -> SuppressionList:
+    ) -> Request[SuppressionList]:
         """Every suppressed address of a stream (one answer, not paged).
 
         ``GET /message-streams/{stream_id}/suppressions/dump``
@@ -65,10 +81,10 @@ class SuppressionsAPI(Section):
             "todate": query_date(to_date, upper=True),
             "EmailAddress": email_address,
         }
-        result: SuppressionList = self._call("GET", _path(stream_id, "/dump"), params=params)
-        return result
+        return Request("GET", _path(stream_id, "/dump"), params=params)
 
-    def create(self, stream_id: str, email_addresses: Addresses) -> SuppressionChanges:
+    @operation
+    def create(self, stream_id: str, email_addresses: Addresses) -> Plan[SuppressionChanges]:
         """Suppress addresses on a stream, 50 per request.
 
         ``POST /message-streams/{stream_id}/suppressions``
@@ -80,9 +96,10 @@ class SuppressionsAPI(Section):
             fails, the exception is raised and the earlier requests stay
             applied; suppressing an address twice is harmless.
         """
-        return self._change(_path(stream_id), email_addresses)
+        return _change(_path(stream_id), email_addresses)
 
-    def delete(self, stream_id: str, email_addresses: Addresses) -> SuppressionChanges:
+    @operation
+    def delete(self, stream_id: str, email_addresses: Addresses) -> Plan[SuppressionChanges]:
         """Remove addresses from a stream's suppression list, 50 per request.
 
         ``POST /message-streams/{stream_id}/suppressions/delete``
@@ -90,17 +107,4 @@ class SuppressionsAPI(Section):
         Spam complaints cannot be removed: those addresses come back with
         ``Status: "Failed"``. Removing a hard bounce reactivates the address.
         """
-        return self._change(_path(stream_id, "/delete"), email_addresses)
-
-    def _change(self, path: str, addresses: Addresses) -> SuppressionChanges:
-        answers: list[Any] = [
-            self._call("POST", path, json={"Suppressions": [{"EmailAddress": a} for a in chunk]})
-            for chunk in _chunks(addresses)
-        ]
-        if len(answers) == 1 and isinstance(answers[0], dict):
-            return cast(SuppressionChanges, answers[0])  # one request: Postmark's answer as is
-        changes: list[SuppressionChange] = []
-        for answer in answers:
-            if isinstance(answer, dict):
-                changes.extend(answer.get("Suppressions") or [])
-        return {"Suppressions": changes}
+        return _change(_path(stream_id, "/delete"), email_addresses)

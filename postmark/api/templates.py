@@ -8,10 +8,10 @@ https://postmarkapp.com/developer/api/templates-api
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from postmark.api.base import Section, compact
+from postmark.api.base import M, Section, Walk, compact, endpoint, paged
 from postmark.api.paging import iterate
 from postmark.api.types import (
     Acknowledgement,
@@ -21,16 +21,29 @@ from postmark.api.types import (
     TemplateSummary,
     TemplateValidation,
 )
-from postmark.protocol import path_segment
+from postmark.protocol import Request, path_segment
 
 
 def _path(template_id_or_alias: int | str) -> str:
     return f"/templates/{path_segment(template_id_or_alias)}"
 
 
-class TemplatesAPI(Section):
+def _list(
+    count: int, offset: int, template_type: str | None, layout_template: str | None
+) -> Request[TemplateList]:
+    params = {
+        "Count": count,
+        "Offset": offset,
+        "TemplateType": template_type,
+        "LayoutTemplate": layout_template,
+    }
+    return Request("GET", "/templates", params=params)
+
+
+class TemplatesAPI(Section[M]):
     """Stored templates and layouts of the server: list, read, write, validate."""
 
+    @endpoint
     def list(
         self,
         count: int = 100,
@@ -38,7 +51,7 @@ class TemplatesAPI(Section):
         *,
         template_type: str | None = None,
         layout_template: str | None = None,
-    ) -> TemplateList:
+    ) -> Request[TemplateList]:
         """One page of templates: ``{"TotalCount", "Templates": [...]}``.
 
         ``GET /templates?Count=&Offset=&TemplateType=&LayoutTemplate=``
@@ -48,38 +61,31 @@ class TemplatesAPI(Section):
             template_type: ``All`` (Postmark's default), ``Standard`` or ``Layout``.
             layout_template: only templates using the layout with this alias.
         """
-        params = {
-            "Count": count,
-            "Offset": offset,
-            "TemplateType": template_type,
-            "LayoutTemplate": layout_template,
-        }
-        result: TemplateList = self._call("GET", "/templates", params=params)
-        return result
+        return _list(count, offset, template_type, layout_template)
 
+    @paged
     def iter(
         self, *, template_type: str | None = None, layout_template: str | None = None
-    ) -> Iterator[TemplateSummary]:
+    ) -> Walk[TemplateSummary]:
         """Every template, lazily, 500 per request (same filters as :meth:`list`).
 
         ``GET /templates``
         """
         return iterate(
-            lambda count, offset: self.list(
-                count, offset, template_type=template_type, layout_template=layout_template
-            ),
+            lambda count, offset: _list(count, offset, template_type, layout_template),
             "Templates",
             window=None,
         )
 
-    def get(self, template_id_or_alias: int | str) -> Template:
+    @endpoint
+    def get(self, template_id_or_alias: int | str) -> Request[Template]:
         """One template with its subject and bodies.
 
         ``GET /templates/{templateIdOrAlias}``
         """
-        result: Template = self._call("GET", _path(template_id_or_alias))
-        return result
+        return Request("GET", _path(template_id_or_alias))
 
+    @endpoint
     def create(
         self,
         *,
@@ -90,7 +96,7 @@ class TemplatesAPI(Section):
         alias: str | None = None,
         template_type: str | None = None,
         layout_template: str | None = None,
-    ) -> TemplateSummary:
+    ) -> Request[TemplateSummary]:
         """Create a template (or a layout, with ``template_type="Layout"``).
 
         ``POST /templates``
@@ -111,9 +117,9 @@ class TemplatesAPI(Section):
             "TemplateType": template_type,
             "LayoutTemplate": layout_template,
         }
-        result: TemplateSummary = self._call("POST", "/templates", json=compact(body))
-        return result
+        return Request("POST", "/templates", json=compact(body))
 
+    @endpoint
     def edit(
         self,
         template_id_or_alias: int | str,
@@ -124,7 +130,7 @@ class TemplatesAPI(Section):
         text_body: str | None = None,
         alias: str | None = None,
         layout_template: str | None = None,
-    ) -> TemplateSummary:
+    ) -> Request[TemplateSummary]:
         """Change a template; arguments left at ``None`` stay as they are.
 
         ``PUT /templates/{templateIdOrAlias}``; ``layout_template=""`` removes the layout.
@@ -137,17 +143,17 @@ class TemplatesAPI(Section):
             "TextBody": text_body,
             "LayoutTemplate": layout_template,
         }
-        result: TemplateSummary = self._call("PUT", _path(template_id_or_alias), json=compact(body))
-        return result
+        return Request("PUT", _path(template_id_or_alias), json=compact(body))
 
-    def delete(self, template_id_or_alias: int | str) -> Acknowledgement:
+    @endpoint
+    def delete(self, template_id_or_alias: int | str) -> Request[Acknowledgement]:
         """Delete a template.
 
         ``DELETE /templates/{templateIdOrAlias}``
         """
-        result: Acknowledgement = self._call("DELETE", _path(template_id_or_alias))
-        return result
+        return Request("DELETE", _path(template_id_or_alias))
 
+    @endpoint
     def validate(
         self,
         *,
@@ -158,7 +164,7 @@ class TemplatesAPI(Section):
         inline_css_for_html_test_render: bool | None = None,
         template_type: str | None = None,
         layout_template: str | None = None,
-    ) -> TemplateValidation:
+    ) -> Request[TemplateValidation]:
         """Check template content and render it with a test model, without saving.
 
         ``POST /templates/validate``
@@ -177,20 +183,20 @@ class TemplatesAPI(Section):
             "TemplateType": template_type,
             "LayoutTemplate": layout_template,
         }
-        result: TemplateValidation = self._call("POST", "/templates/validate", json=compact(body))
-        return result
+        return Request("POST", "/templates/validate", json=compact(body))
 
 
-class AccountTemplatesAPI(Section):
+class AccountTemplatesAPI(Section[M]):
     """Template operations that need the account token."""
 
+    @endpoint
     def push(
         self,
         *,
         source_server_id: int,
         destination_server_id: int,
         perform_changes: bool = False,
-    ) -> TemplatePushResult:
+    ) -> Request[TemplatePushResult]:
         """Copy templates (matched by alias) from one server to another.
 
         ``PUT /templates/push`` (account token). Templates without an alias
@@ -205,5 +211,4 @@ class AccountTemplatesAPI(Section):
             "DestinationServerID": destination_server_id,
             "PerformChanges": perform_changes,
         }
-        result: TemplatePushResult = self._call("PUT", "/templates/push", json=body)
-        return result
+        return Request("PUT", "/templates/push", json=body)

@@ -41,12 +41,12 @@ def test_each_client_has_its_doc_sections(
     assert sections(account) == ACCOUNT_SECTIONS
 
 
-def test_sections_are_built_once_and_share_the_transport(
+def test_sections_are_built_once_and_share_the_executor(
     server: postmark.ServerClient,
 ) -> None:
     # Loaded on first use (cheap imports), then the same object every time.
     assert server.templates is server.templates
-    assert server.templates._transport is server.transport is server.bounces._transport
+    assert server.templates._executor is server._executor is server.bounces._executor
 
 
 def test_legacy_classes_load_only_the_sections_they_use() -> None:

@@ -26,6 +26,7 @@ import responses
 
 import postmark
 from postmark.api import dates
+from postmark.api.base import SyncExecutor
 from postmark.api.paging import (
     BOUNCES,
     INBOUND_MESSAGES,
@@ -34,6 +35,7 @@ from postmark.api.paging import (
     TruncatedResultsWarning,
     iterate_by_date,
 )
+from postmark.protocol import Request
 
 from .wire import API
 
@@ -210,15 +212,19 @@ def test_messages_iter_yields_25000_messages_within_the_callers_dates(
 def small_window_walk(search: FakeSearch) -> list[Any]:
     """iterate_by_date with a cap of 50: a narrowing every 50 results."""
 
-    def fetch(count: int, offset: int, to_date: str | None) -> Any:
-        request = requests.Request(
-            "GET", API, params={"count": count, "offset": offset, "todate": to_date}
-        ).prepare()
+    def fetch(count: int, offset: int, to_date: str | None) -> Request[Any]:
+        return Request(
+            "GET", "/bounces", params={"count": count, "offset": offset, "todate": to_date}
+        )
+
+    def perform(page: Request[Any]) -> Any:
+        request = requests.Request("GET", API, params=page.params).prepare()
         status, _, body = search(request)
         assert status == 200, body
         return json.loads(body)
 
-    return [b["ID"] for b in iterate_by_date(fetch, "Bounces", BOUNCES, page_size=10, window=50)]
+    walk = iterate_by_date(fetch, "Bounces", BOUNCES, page_size=10, window=50)
+    return [b["ID"] for b in SyncExecutor(perform).run_walk(walk)]
 
 
 def dst_nights(mean_gap: float) -> list[datetime]:
