@@ -491,7 +491,7 @@ class PMBatchMail:
             plan = BatchPlan()
             for index in indexes:
                 plan.add_payload(index, payloads[index])
-            outcomes.extend(shared_client(token).email.send_plan(plan))
+            outcomes.extend(shared_client(token).email.send_batch(plan))
         self.outcomes = BatchResult(sorted(outcomes, key=lambda outcome: outcome.index))
         for message, outcome in zip(self.messages, self.outcomes, strict=True):
             message.outcome = outcome

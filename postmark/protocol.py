@@ -202,6 +202,18 @@ class Request(Generic[T]):
         self.method, self.path, self.params = method, path, params
         self.json, self.body, self.decode = json, body, decode
 
+    def to_call(self, base_url: str, headers: Mapping[str, str]) -> Call:
+        """The :class:`Call` that puts this request on the wire (JSON encoded here)."""
+        return build_call(
+            self.method,
+            self.path,
+            base_url=base_url,
+            headers=headers,
+            params=self.params,
+            json_body=self.json,
+            body=self.body,
+        )
+
     def result(self, answer: Any) -> T:
         """The section's result from Postmark's decoded answer."""
         if self.decode is None:

@@ -166,10 +166,13 @@ class BatchPlan:
     Every body is encoded when ``pending()`` starts, before the first request.
     """
 
-    def __init__(
-        self, *, max_count: int = MAX_BATCH_MESSAGES, max_bytes: int = MAX_BATCH_BYTES
-    ) -> None:
-        self.max_count, self.max_bytes = max_count, max_bytes
+    #: Postmark's limits per request (tests shrink them on the class).
+    max_count = MAX_BATCH_MESSAGES
+    max_bytes = MAX_BATCH_BYTES
+
+    def __init__(self, *, max_count: int | None = None, max_bytes: int | None = None) -> None:
+        self.max_count = max_count or type(self).max_count
+        self.max_bytes = max_bytes or type(self).max_bytes
         self.outcomes: dict[int, SendOutcome] = {}
         self._groups: dict[str, list[tuple[int, dict[str, Any]]]] = {
             BATCH: [],
@@ -178,7 +181,7 @@ class BatchPlan:
         self.stopped_by: PostmarkError | None = None
 
     @classmethod
-    def of(cls, messages: Iterable[Any], **limits: int) -> BatchPlan:
+    def of(cls, messages: Iterable[Any], **limits: int | None) -> BatchPlan:
         """A plan for ``messages``, indexed by their position."""
         plan = cls(**limits)
         for index, message in enumerate(messages):

@@ -35,12 +35,13 @@ from urllib3.util import Retry
 from urllib3.util import Timeout as PoolTimeout
 
 from postmark.exceptions import ConfigurationError, PostmarkError
-from postmark.protocol import (  # noqa: F401  (resolve_* and Timeout: their old home)
+from postmark.protocol import (  # noqa: F401  (resolve_*, DEFAULT_*, Timeout: their old home)
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
     Attempts,
     Call,
     Request,
     Timeout,
-    build_call,
     client_settings,
     decode_response,
     log_attempt,
@@ -279,16 +280,11 @@ class Transport:
             APIError: Postmark answered with an error (a subclass per status/ErrorCode).
             TransportError: no usable answer (connection, TLS, timeout).
         """
-        call = build_call(
-            method,
-            path,
-            base_url=self.base_url,
-            headers=self._headers,
-            params=params,
-            json_body=json,
-            body=body,
-        )
-        return self.execute(call)
+        return self.perform(Request(method, path, params=params, json=json, body=body))
+
+    def perform(self, request: Request[Any]) -> Any:
+        """Run one :class:`~postmark.protocol.Request` (of an API section); its result."""
+        return request.result(self.execute(request.to_call(self.base_url, self._headers)))
 
     def execute(self, call: Call) -> Any:
         """Run a prepared :class:`Call` with the retry policy; see :meth:`call`."""
@@ -298,18 +294,6 @@ class Transport:
                 return self._attempt(call, attempts.attempt + 1, attempts.begin())
             except PostmarkError as error:
                 self._sleep(attempts.wait_after(error))
-
-    def perform(self, request: Request[Any]) -> Any:
-        """Run one :class:`~postmark.protocol.Request` of an API section; its result."""
-        return request.result(
-            self.call(
-                request.method,
-                request.path,
-                params=request.params,
-                json=request.json,
-                body=request.body,
-            )
-        )
 
     def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
         connect, read = self.timeout

@@ -144,8 +144,8 @@ class SyncExecutor:
                 answer = self.perform(request)
             except PostmarkError as error:
                 request = stepper.fail(error)
-            else:
-                request = stepper.advance(answer)
+                continue
+            request = stepper.advance(answer)
         return stepper.value
 
     def run_walk(self, walk: Walk[Any]) -> Iterator[Any]:
@@ -153,17 +153,33 @@ class SyncExecutor:
 
 
 def _walk(walk: Walk[T], perform: Callable[[Request[Any]], Any]) -> Iterator[T]:
-    answer: Any = None
-    while True:
-        try:
-            step = walk.send(answer)
-        except StopIteration:
-            return
+    walker = Walker(walk)
+    for step in walker:
         if isinstance(step, Request):
-            answer = perform(step)
+            walker.answer = perform(step)
         else:
-            answer = None
             yield step
+
+
+class Walker:
+    """Steps through a walk: each step is sent ``answer`` (the last request's result).
+
+    Both executors loop over this; each sets ``answer`` after running a
+    request and passes items on (``answer`` goes back to None by itself).
+    """
+
+    __slots__ = ("answer", "walk")
+
+    def __init__(self, walk: Walk[Any]) -> None:
+        self.walk = walk
+        self.answer: Any = None
+
+    def __iter__(self) -> Walker:
+        return self
+
+    def __next__(self) -> Any:
+        answer, self.answer = self.answer, None
+        return self.walk.send(answer)  # a finished walk raises StopIteration: the loop ends
 
 
 # --------------------------------------------------------------------------

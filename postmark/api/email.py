@@ -134,7 +134,7 @@ class EmailAPI(Section[M]):
         return outgoing.request()
 
     @operation
-    def send_batch(self, messages: Iterable[Any]) -> Plan[BatchResult]:
+    def send_batch(self, messages: Iterable[Any] | BatchPlan) -> Plan[BatchResult]:
         """Send any number of messages, 500 (and at most 50 MB) per request.
 
         ``POST /email/batch``, and ``POST /email/batchWithTemplates`` for
@@ -142,23 +142,21 @@ class EmailAPI(Section[M]):
         message refused locally or by Postmark gets an error outcome and does
         not stop the others (only a 401 stops the remaining requests).
 
+        Args:
+            messages: dicts in Postmark's form or PMMail objects; or a
+                :class:`~postmark.sending.BatchPlan` the caller filled, whose
+                outcomes keep the indexes given to ``plan.add`` (how the
+                Django backend, the CLI and ``PMBatchMail`` send).
+
         Returns:
             A :class:`~postmark.outcomes.BatchResult`: one outcome per message,
             in input order. Call ``.raise_for_failures()`` to turn failures
             into an exception.
         """
-        return (yield from deliver(BatchPlan.of(messages)))
+        plan = messages if isinstance(messages, BatchPlan) else BatchPlan.of(messages)
+        return (yield from deliver(plan))
 
     send_batch_with_templates = send_batch
-
-    @operation
-    def send_plan(self, plan: BatchPlan) -> Plan[BatchResult]:
-        """Send a :class:`~postmark.sending.BatchPlan` the caller filled.
-
-        For callers that keep their own indexes (the Django backend, the CLI,
-        ``PMBatchMail``): outcomes land on the indexes given to ``plan.add``.
-        """
-        return (yield from deliver(plan))
 
     @endpoint
     def send_bulk(

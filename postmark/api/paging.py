@@ -391,10 +391,11 @@ class _DateWalk:
             f"{self.what}: stopped after {self.yielded:,} results. Postmark pages through at "
             f"most {self.window:,} results per query, and {reason}. Add filters or narrow "
             "from_date/to_date to reach the rest.",
-            stacklevel=4,
+            stacklevel=5,
         )
 
 
-def _warn(text: str, stacklevel: int = 3) -> None:
-    # stacklevel: past this helper and the walker, to the caller's loop.
+def _warn(text: str, stacklevel: int = 4) -> None:
+    # stacklevel: past this helper, the walker and the executor (api.base._walk),
+    # to the caller's loop.
     warnings.warn(text, TruncatedResultsWarning, stacklevel=stacklevel)

@@ -37,8 +37,7 @@ from postmark.exceptions import (
     PostmarkError,
     TransportError,
 )
-from postmark.protocol import encode_json
-from postmark.transport import Timeout, resolve_base_url, resolve_timeout
+from postmark.protocol import Timeout, encode_json, resolve_base_url, resolve_timeout
 
 logger = logging.getLogger("postmark.django")
 

@@ -6,6 +6,8 @@ import asyncio
 
 import pytest
 
+from postmark.tornado import AsyncTransport
+
 
 @pytest.fixture
 def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
@@ -16,5 +18,5 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         recorded.append(seconds)
         await asyncio.sleep(0)
 
-    monkeypatch.setattr("postmark.tornado._sleep", fake_sleep)
+    monkeypatch.setattr(AsyncTransport, "default_sleep", staticmethod(fake_sleep))
     return recorded

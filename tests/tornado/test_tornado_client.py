@@ -23,6 +23,7 @@ from tornado_fakes import TOKEN, FakePostmark, run_with_fake
 import postmark
 from postmark import PMMail
 from postmark.api.email import SendResponse
+from postmark.sending import BatchPlan
 from postmark.exceptions import (
     APIError,
     ConfigurationError,
@@ -444,15 +445,11 @@ def test_connection_refused_is_retried_until_postmark_is_back(waits: list[float]
             if len(waits) == 1:
                 server.listen(port, "127.0.0.1")
 
-        import postmark.tornado as module
-
-        original, module._sleep = module._sleep, come_back
         try:
-            answer = await client(f"http://127.0.0.1:{port}").send(
+            answer = await client(f"http://127.0.0.1:{port}", sleep=come_back).send(
                 sender="me@example.com", to="a@example.com"
             )
         finally:
-            module._sleep = original
             server.stop()
         return answer, fake
 
@@ -537,8 +534,8 @@ def test_batch_gives_one_outcome_per_message_in_order() -> None:
 
 
 def test_batch_splits_by_count_and_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("postmark.tornado._batch_max_count", 3)
-    monkeypatch.setattr("postmark.tornado._batch_max_bytes", 300)
+    monkeypatch.setattr(BatchPlan, "max_count", 3)
+    monkeypatch.setattr(BatchPlan, "max_bytes", 300)
     messages = [
         {"From": "me@example.com", "To": f"user{i}@example.com", "Subject": "x" * (i * 20)}
         for i in range(7)
@@ -570,13 +567,11 @@ def test_batch_with_a_bad_token_stops_after_the_first_request() -> None:
     messages = [{"From": "me@example.com", "To": f"u{i}@example.com"} for i in range(3)]
 
     async def scenario(fake: FakePostmark, url: str) -> Any:
-        import postmark.tornado as module
-
-        module._batch_max_count, saved = 1, module._batch_max_count
+        BatchPlan.max_count, saved = 1, BatchPlan.max_count
         try:
             return await client(url, token="wrong").send_batch(messages), fake
         finally:
-            module._batch_max_count = saved
+            BatchPlan.max_count = saved
 
     result, fake = run_with_fake(scenario)
     assert len(fake.received) == 1
@@ -589,14 +584,12 @@ def test_batch_survives_a_failed_chunk(waits: list[float]) -> None:
     messages = [{"From": "me@example.com", "To": f"u{i}@example.com"} for i in range(2)]
 
     async def scenario(fake: FakePostmark, url: str) -> Any:
-        import postmark.tornado as module
-
-        module._batch_max_count, saved = 1, module._batch_max_count
+        BatchPlan.max_count, saved = 1, BatchPlan.max_count
         fake.next(500, {"ErrorCode": 101, "Message": "Internal error"})
         try:
             return await client(url).send_batch(messages), fake
         finally:
-            module._batch_max_count = saved
+            BatchPlan.max_count = saved
 
     result, fake = run_with_fake(scenario)
     assert [o.ok for o in result] == [False, True]
@@ -674,7 +667,7 @@ def test_certificates_are_verified_against_certifi_by_default() -> None:
 
 
 def test_the_tls_context_verifies_and_is_built_once_per_bundle() -> None:
-    from postmark.tornado import _tls_context
+    from postmark.tornado.transport import _tls_context
 
     context = _tls_context(str(CERTS / "cert.pem"))
     assert context is _tls_context(str(CERTS / "cert.pem"))

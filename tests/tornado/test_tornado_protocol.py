@@ -135,11 +135,11 @@ def test_a_post_that_may_have_gone_out_is_never_retryable() -> None:
     assert "check Postmark's activity log" in str(error)
 
 
-def test_next_delay_respects_the_deadline() -> None:
+def test_decide_respects_the_deadline() -> None:
     policy = RetryPolicy(deadline=1.0)
-    error = RateLimitError("429", retryable=True, retry_after=0.5)
-    assert policy.next_delay(error, 1, 0.0) == 0.5
-    assert policy.next_delay(error, 1, 0.6) is None
+    error = RateLimitError("429", http_status=429, retry_after=0.5)
+    assert policy.decide(make_call("POST"), error, 1, 0.0) == 0.5
+    assert policy.decide(make_call("POST"), error, 1, 0.6) is None
 
 
 # --------------------------------------------------------------------------

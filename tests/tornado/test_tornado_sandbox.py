@@ -20,7 +20,7 @@ from tornado.web import Application, RequestHandler
 
 from postmark.exceptions import PostmarkError
 from postmark.sandbox import Sandbox
-from postmark.tornado import PostmarkMixin, wait_for_sends
+from postmark.tornado import AsyncTransport, PostmarkMixin, wait_for_sends
 from postmark.tornado_mixin import PostmarkMixin as LegacyPostmarkMixin
 
 SENDER = "shop@example.com"
@@ -133,7 +133,7 @@ class SandboxTest(SandboxTestCase):
     @gen_test
     async def test_429_then_success_stores_one_message(self) -> None:
         self.sandbox.inject_fault("429", count=1)
-        with mock.patch("postmark.tornado._sleep", _no_wait):
+        with mock.patch.object(AsyncTransport, "default_sleep", staticmethod(_no_wait)):
             status, _ = await self.send(to="ada@example.com", subject="Hi", text_body="x")
         self.assertEqual(status, 200)
         self.assertEqual(len(self.stored()), 1)

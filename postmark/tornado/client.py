@@ -1,0 +1,184 @@
+"""``AsyncServerClient`` and ``AsyncAccountClient``: the whole Postmark API, awaitable.
+
+The same sections, method names, arguments and exceptions as
+:class:`postmark.ServerClient` and :class:`postmark.AccountClient` — the
+sections are the same classes (:mod:`postmark.api.base`); only the executor
+differs::
+
+    client = AsyncServerClient("server-token")
+    answer = await client.email.send(sender="me@example.com", to="you@example.com",
+                                     subject="Hi", text_body="Hello")
+    bounce = await client.bounces.get(42)
+    async for bounce in client.bounces.iter(type="HardBounce"):
+        ...
+
+Runs on Tornado's ``AsyncHTTPClient`` on the running asyncio loop, so it
+works in any asyncio program (FastAPI, aiohttp, plain ``asyncio.run``) as
+well as in Tornado. Every call returns a :class:`~postmark.tornado.futures.SendFuture`
+that is already running; local checks (a bad message, a misspelt filter)
+raise at once, before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, TypeVar, cast
+
+from tornado.httpclient import AsyncHTTPClient
+
+from postmark import config
+from postmark.api.base import Async, Executor, Plan, Stepper, Walk, Walker
+from postmark.api.sections import AccountSections, ServerSections
+from postmark.client import missing_token
+from postmark.exceptions import PostmarkError
+from postmark.outcomes import BatchResult, SendResponse
+from postmark.protocol import ACCOUNT_TOKEN_HEADER, SERVER_TOKEN_HEADER, Request, Timeout
+from postmark.tornado.futures import SendFuture, schedule
+from postmark.tornado.transport import AsyncTransport
+
+T = TypeVar("T")
+_C = TypeVar("_C", bound="_AsyncClient")
+
+__all__ = ["AsyncAccountClient", "AsyncExecutor", "AsyncServerClient"]
+
+
+class AsyncExecutor:
+    """Runs section descriptions on an :class:`AsyncTransport`, each as a running future."""
+
+    def __init__(self, transport: AsyncTransport) -> None:
+        self.transport = transport
+
+    def run(self, request: Request[T]) -> SendFuture[T]:
+        return schedule(self.transport.perform(request), f"{request.method} {request.path}")
+
+    def run_plan(self, plan: Plan[T]) -> SendFuture[T]:
+        stepper = Stepper(plan)
+        # The first step runs now: a message refused locally raises here,
+        # before anything is sent, exactly as with the sync client.
+        request = stepper.first()
+        what = f"{request.method} {request.path}" if request else "postmark call"
+        return schedule(self._drive(stepper, request), what)
+
+    async def _drive(self, stepper: Stepper, request: Request[Any] | None) -> Any:
+        while request is not None:
+            try:
+                answer = await self.transport.perform(request)
+            except PostmarkError as error:
+                request = stepper.fail(error)
+                continue
+            request = stepper.advance(answer)
+        return stepper.value
+
+    async def run_walk(self, walk: Walk[T]) -> AsyncIterator[T]:
+        walker = Walker(walk)
+        for step in walker:
+            if isinstance(step, Request):
+                walker.answer = await self.transport.perform(step)
+            else:
+                yield step
+
+
+class _AsyncClient:
+    _setting = ""
+    _header = ""
+    _kind = ""
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: Timeout | None = None,
+        retries: int | None = None,
+        deadline: float | None = None,
+        ca_bundle: str | None = None,
+        http_client: AsyncHTTPClient | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+    ) -> None:
+        token = config.lookup(self._setting, token)
+        if not token:
+            raise missing_token(type(self).__name__, self._setting, self._kind)
+        self.transport = AsyncTransport(
+            str(token),
+            token_header=self._header,
+            base_url=base_url,
+            timeout=timeout,
+            retries=retries,
+            deadline=deadline,
+            ca_bundle=ca_bundle,
+            http_client=http_client,
+            sleep=sleep,
+        )
+        self.base_url = self.transport.base_url
+        self._async = AsyncExecutor(self.transport)
+        self._executor: Executor = self._async
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> SendFuture[Any]:
+        """Call any endpoint, e.g. ``await client.request("GET", "/server")``."""
+        return self._async.run(Request(method.upper(), path, params=params, json=json))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.base_url}>"
+
+    async def __aenter__(self: _C) -> _C:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        """Nothing to close: the loop's ``AsyncHTTPClient`` is shared, not ours."""
+
+
+class AsyncServerClient(_AsyncClient, ServerSections[Async]):
+    """Everything a server token can do, without blocking the event loop.
+
+    Sections as on :class:`postmark.ServerClient` (``email``, ``bounces``,
+    ``templates``, ``server``, ``messages``, ``inbound``, ``message_streams``,
+    ``suppressions``, ``webhooks``, ``stats``, ``inbound_rules``); every
+    method returns a running :class:`~postmark.tornado.futures.SendFuture`
+    and every ``iter`` an async iterator. ``send``, ``send_with_template``
+    and ``send_batch`` are kept on the client itself, as before.
+
+    Args:
+        server_token: default ``POSTMARK_SERVER_TOKEN`` (or legacy ``POSTMARK_API_KEY``).
+        base_url, timeout, retries, deadline, ca_bundle, http_client, sleep:
+            see :class:`~postmark.tornado.transport.AsyncTransport`.
+    """
+
+    _setting = "POSTMARK_SERVER_TOKEN"
+    _header = SERVER_TOKEN_HEADER
+    _kind = "server"
+
+    def send(self, message: Any = None, /, **fields: Any) -> SendFuture[SendResponse]:
+        """``client.email.send``: ``POST /email`` (or ``/email/withTemplate``)."""
+        return cast("SendFuture[SendResponse]", self.email.send(message, **fields))
+
+    def send_with_template(self, message: Any = None, /, **fields: Any) -> SendFuture[SendResponse]:
+        """``client.email.send_with_template``: ``POST /email/withTemplate``."""
+        future = self.email.send_with_template(message, **fields)
+        return cast("SendFuture[SendResponse]", future)
+
+    def send_batch(self, messages: Any) -> SendFuture[BatchResult]:
+        """``client.email.send_batch``: ``POST /email/batch`` and ``/email/batchWithTemplates``."""
+        return cast("SendFuture[BatchResult]", self.email.send_batch(messages))
+
+
+class AsyncAccountClient(_AsyncClient, AccountSections[Async]):
+    """Everything an account token can do, without blocking the event loop.
+
+    Sections as on :class:`postmark.AccountClient` (``servers``, ``domains``,
+    ``sender_signatures``, ``templates``, ``data_removals``).
+
+    Args:
+        account_token: default ``POSTMARK_ACCOUNT_TOKEN``; other options as
+            for :class:`AsyncServerClient`.
+    """
+
+    _setting = "POSTMARK_ACCOUNT_TOKEN"
+    _header = ACCOUNT_TOKEN_HEADER
+    _kind = "account"
