@@ -111,9 +111,7 @@ def exit_code_for(error: PostmarkError) -> int:
         return EXIT_USAGE
     if isinstance(error, TransportError):
         return EXIT_NETWORK
-    if isinstance(error, APIError):
-        return EXIT_API
-    return EXIT_API
+    return EXIT_API  # APIError, and any other Postmark error
 
 
 def fail(message: str, code: int) -> int:

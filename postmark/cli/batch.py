@@ -26,6 +26,7 @@ from typing import Any
 from postmark.cli import EXIT_API, EXIT_OK, CommandError, server_client
 from postmark.exceptions import PostmarkError
 from postmark.payloads import MAX_BATCH_MESSAGES, build_message
+from postmark.sending import BatchPlan
 
 _SNAKE_FIELDS = {
     "from": "sender",
@@ -195,9 +196,17 @@ def run(args: argparse.Namespace) -> int:
     with server_client(args) as client:
         for start in range(0, len(pending), MAX_BATCH_MESSAGES):
             chunk = pending[start : start + MAX_BATCH_MESSAGES]
-            outcome = client.email.send_batch([message for _, _, message in chunk])
-            for (number, digest, _), result in zip(chunk, outcome, strict=True):
-                results[number] = {"line": number, "fingerprint": digest, **_result_fields(result)}
+            plan = BatchPlan()  # outcomes keyed by line number
+            for number, _, message in chunk:
+                plan.add(number, message)
+            digests = {number: digest for number, digest, _ in chunk}
+            for outcome in client.email.send_batch(plan):
+                number = outcome.index
+                results[number] = {
+                    "line": number,
+                    "fingerprint": digests[number],
+                    **_result_fields(outcome),
+                }
             save_results(args.results, results)
             progress.advance(len(chunk))
     save_results(args.results, results)

@@ -26,7 +26,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 
-from postmark.batching import BatchResult, SendOutcome, failed_outcome
 from postmark.client import ServerClient
 from postmark.django.conf import PostmarkImproperlyConfigured, bool_setting, setting
 from postmark.django.messages import SendDefaults, normalise_track_links, to_postmark
@@ -37,7 +36,9 @@ from postmark.exceptions import (
     PostmarkError,
     TransportError,
 )
+from postmark.outcomes import BatchResult, SendOutcome, failed_outcome, outcome_from_entry
 from postmark.protocol import Timeout, encode_json, resolve_base_url, resolve_timeout
+from postmark.sending import BatchPlan
 
 logger = logging.getLogger("postmark.django")
 
@@ -215,15 +216,13 @@ class EmailBackend(BaseEmailBackend):  # type: ignore[misc]
                 response = client.email.send(payload)
             except PostmarkError as error:
                 return {index: failed_outcome(index, error)}
-            return {index: _single_outcome(index, response)}
-        indexes = list(payloads)
-        # The connection's own client (and so its token) sends every chunk.
-        result = client.email.send_batch(payloads[i] for i in indexes)
-        outcomes = {}
-        for index, outcome in zip(indexes, result, strict=True):
-            outcome.index = index
-            outcomes[index] = outcome
-        return outcomes
+            return {index: outcome_from_entry(index, dict(response))}
+        # The connection's own client (and so its token) sends every chunk;
+        # each outcome lands on the message's index in send_messages' list.
+        plan = BatchPlan()
+        for index, payload in payloads.items():
+            plan.add_payload(index, payload)
+        return {outcome.index: outcome for outcome in client.email.send_batch(plan)}
 
     def _log_test_mode(self, messages: Sequence[Any], payloads: dict[int, dict[str, Any]]) -> None:
         for index, payload in payloads.items():
@@ -251,18 +250,6 @@ class EmailBackend(BaseEmailBackend):  # type: ignore[misc]
             raise failed[0].error  # one message: its own exception, unchanged
         shown = [o for o in outcomes.values() if o.ok or o in failed]
         BatchResult(sorted(shown, key=lambda o: o.index)).raise_for_failures()
-
-
-def _single_outcome(index: int, response: dict[str, Any]) -> SendOutcome:
-    return SendOutcome(
-        index=index,
-        message_id=response.get("MessageID"),
-        error_code=response.get("ErrorCode"),
-        message=response.get("Message"),
-        to=response.get("To"),
-        submitted_at=response.get("SubmittedAt"),
-        response=dict(response),
-    )
 
 
 def _reset_status(message: Any) -> None:
