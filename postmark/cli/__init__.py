@@ -22,7 +22,6 @@ from typing import Any
 
 from postmark import config
 from postmark.exceptions import (
-    APIError,
     ConfigurationError,
     InvalidMessageError,
     PostmarkError,
