@@ -6,11 +6,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from . import server_settings
-from .faults import FaultInjector
-from .router import Router
-from .store import Store
-from .validation import ARCHIVED
+from .http.faults import FaultInjector
+from .http.router import Router
+from .rules import server_settings
+from .rules.validation import ARCHIVED
+from .store.database import Store
 
 TEST_TOKEN = "POSTMARK_API_TEST"  # noqa: S105 - Postmark's public test token
 

@@ -7,7 +7,7 @@ To add an area (stats, servers, domains, ...) write a module with
 
 from __future__ import annotations
 
-from ..router import Router
+from ..http.router import Router
 from . import (
     bounces,
     inbound,

@@ -6,8 +6,8 @@ one transaction (a message, its metadata and its bounces land together or
 not at all). A file database uses WAL journaling and survives restarts.
 
 This module holds outbound mail (messages, bounces, suppressions), templates
-and streams; :mod:`.store_settings` (server settings, webhooks) and
-:mod:`.store_inbound` (received messages, inbound rules) add their tables to
+and streams; :mod:`.settings` (server settings, webhooks) and
+:mod:`.inbound` (received messages, inbound rules) add their tables to
 the same :class:`Store`.
 
 The store knows tables and filters, not Postmark's rules: routes decide what
@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import clock
-from .store_base import time_range
-from .store_inbound import INBOUND_SCHEMA, INBOUND_TABLES, InboundTables
-from .store_settings import SETTINGS_SCHEMA, SETTINGS_TABLES, SettingsTables
+from ..rules import clock
+from .connection import time_range
+from .inbound import INBOUND_SCHEMA, INBOUND_TABLES, InboundTables
+from .settings import SETTINGS_SCHEMA, SETTINGS_TABLES, SettingsTables
 
 # 2: server settings, webhooks, inbound messages and rules (new tables only, so a
 # version-1 file opens unchanged and gains them).

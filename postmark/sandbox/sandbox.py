@@ -18,14 +18,15 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import admin, inbound, inbox
 from .app import App, Config
-from .faults import FAULT_KINDS
-from .pipeline import dispatch
-from .router import Drop, Reply, Request
-from .routes import api_router
-from .store import Store
-from .views import bounce_json, inbound_details, sandbox_message
+from .http.faults import FAULT_KINDS
+from .http.pipeline import dispatch
+from .http.router import Drop, Reply, Request
+from .json_shapes import bounce_json, inbound_details, sandbox_message
+from .routes import admin, api_router
+from .rules import inbound
+from .store.database import Store
+from .ui import inbox
 
 MAX_READ = 64 * 1024 * 1024  # larger than any Postmark limit (50 MB batches)
 IDLE_TIMEOUT = 120.0  # seconds a kept-alive connection may sit idle
@@ -332,7 +333,7 @@ class Sandbox:
         ``MessageID``, ``Date``...) is filled in. Inbound rules and the spam
         threshold may block it; otherwise it is posted to the server's
         ``InboundHookUrl`` when that is on this machine (see
-        :mod:`postmark.sandbox.inbound`). ``status`` (``"processed"``,
+        :mod:`postmark.sandbox.rules.inbound`). ``status`` (``"processed"``,
         ``"blocked"``, ``"queued"``, ``"failed"``, ``"scheduled"``) skips all
         that and stores the message with that status.
 

@@ -1,7 +1,7 @@
 """The SQLite connection the sandbox's tables share: one connection, one lock.
 
-:class:`~postmark.sandbox.store.Store` is assembled from table groups
-(:mod:`.store_settings`, :mod:`.store_inbound`) that all inherit this base,
+:class:`~postmark.sandbox.store.database.Store` is assembled from table groups
+(:mod:`.settings`, :mod:`.inbound`) that all inherit this base,
 so every group reads and writes through the same connection and lock, and a
 ``":memory:"`` database is one database for every request thread.
 """

@@ -25,7 +25,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from .app import TEST_TOKEN, App, Config
+from ..app import TEST_TOKEN, App, Config
+from ..ui.inbox import not_found_page as inbox_not_found
 from .errors import (
     AUTH_BAD_ACCOUNT,
     AUTH_BAD_SERVER,
@@ -35,7 +36,6 @@ from .errors import (
     not_found,
 )
 from .faults import fault_error
-from .inbox import not_found_page as inbox_not_found
 from .router import DROP, Context, Drop, Reply, Request, Route, Router
 
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/json", "text/x-json"})
