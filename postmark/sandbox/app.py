@@ -1,4 +1,9 @@
-"""The state every request thread shares: configuration, store, faults, routes."""
+"""The state every request thread shares: configuration, store, faults.
+
+The routes are not part of it: the HTTP server hands its route table to the
+pipeline (:class:`~postmark.sandbox.http.pipeline.RouteTable`), so this module
+imports nothing from the HTTP layer but the fault queue.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .http.faults import FaultInjector
-from .http.router import Router
 from .rules import server_settings
 from .rules.validation import ARCHIVED
 from .store.database import Store
@@ -31,14 +35,9 @@ class Config:
 class App:
     """Everything a request handler needs."""
 
-    def __init__(
-        self, store: Store, config: Config, api: Router, admin: Router, inbox: Router
-    ) -> None:
+    def __init__(self, store: Store, config: Config) -> None:
         self.store = store
         self.config = config
-        self.api = api
-        self.admin = admin
-        self.inbox = inbox
         self.faults = FaultInjector()
         self.base_url = ""
         self.log_requests = False
