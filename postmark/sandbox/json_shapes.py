@@ -12,8 +12,9 @@ from .rules import clock
 from .rules.bounces import BY_TYPE, DEACTIVATING
 from .rules.mime import build_mime
 from .rules.streams import purge_ts
-from .store.database import BounceRow, MessageRow, StreamRow, SuppressionRow
 from .store.inbound import InboundRow
+from .store.outbound import BounceRow, MessageRow, SuppressionRow
+from .store.streams import StreamRow
 
 DELIVERED_DETAILS = {
     "DeliveryMessage": "Accepted by the Postmark sandbox; nothing was delivered.",

@@ -12,7 +12,7 @@ from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..json_shapes import bounce_json
 from ..rules.bounces import BOUNCE_TYPES, find_type
-from ..store.database import BounceFilter, BounceRow
+from ..store.outbound import BounceFilter, BounceRow
 from .paging import boolean, date_range, paging
 
 routes = Router()

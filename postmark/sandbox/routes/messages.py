@@ -11,7 +11,7 @@ from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..json_shapes import message_details, message_summary
 from ..rules.mime import build_mime
-from ..store.database import MessageFilter, MessageRow
+from ..store.outbound import MessageFilter, MessageRow
 from .paging import date_range, paging
 
 routes = Router()

@@ -17,7 +17,7 @@ from ..json_shapes import stream_json
 from ..rules import clock
 from ..rules import streams as stream_rules
 from ..rules.validation import Kind, check_fields
-from ..store.database import StreamRow
+from ..store.streams import StreamRow
 from .paging import boolean
 
 routes = Router()

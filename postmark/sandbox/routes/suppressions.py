@@ -15,7 +15,7 @@ from ..http.router import Context, Router
 from ..json_shapes import suppression_json
 from ..rules import clock
 from ..rules.validation import is_valid_email
-from ..store.database import SuppressionRow
+from ..store.outbound import SuppressionRow
 from .paging import date_range
 from .streams import stream_for
 

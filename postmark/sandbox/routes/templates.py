@@ -20,7 +20,7 @@ from ..rules.templates import (
     validate_content,
 )
 from ..rules.validation import Kind, check_fields
-from ..store.database import TemplateRow
+from ..store.templates import TemplateRow
 from .paging import paging
 
 routes = Router()

@@ -26,8 +26,8 @@ from ..rules.webhooks import (
     verify_answer,
     webhook_json,
 )
-from ..store.database import StreamRow
 from ..store.settings import WebhookRow
+from ..store.streams import StreamRow
 
 routes = Router()
 

@@ -12,7 +12,8 @@ import uuid
 from typing import Any
 
 from ..http.errors import ApiError, inactive_recipients
-from ..store.database import NewBounce, NewMessage, Store, SuppressionRow
+from ..store.database import Store
+from ..store.outbound import NewBounce, NewMessage, SuppressionRow
 from . import clock
 from .bounces import DEACTIVATING, bounce_for_recipient, details_for, dump_for
 from .validation import Address, OutboundMessage

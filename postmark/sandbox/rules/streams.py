@@ -28,7 +28,8 @@ import re
 from typing import Any
 
 from ..http.errors import ApiError
-from ..store.database import DEFAULT_STREAMS, Store, StreamRow
+from ..store.database import Store
+from ..store.streams import DEFAULT_STREAMS, StreamRow
 from . import clock
 
 MAX_STREAMS = 10

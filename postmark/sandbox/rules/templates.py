@@ -17,7 +17,8 @@ from dataclasses import replace
 from typing import Any
 
 from ..http.errors import ApiError, invalid_field
-from ..store.database import Store, TemplateRow
+from ..store.database import Store
+from ..store.templates import TemplateRow
 from . import mustachio
 
 TEMPLATE_TYPES = ("Standard", "Layout")

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from ..http.router import Context, Reply, Router
 from ..json_shapes import bounce_json, message_details
 from ..rules import clock
-from ..store.database import MessageRow
+from ..store.outbound import MessageRow
 
 routes = Router()
 
