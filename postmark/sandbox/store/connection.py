@@ -19,7 +19,6 @@ class StoreBase:
     """One connection, guarded by a re-entrant lock; every write is one transaction."""
 
     def __init__(self, path: str = ":memory:") -> None:
-        self.path = path
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False)
         self._conn.row_factory = sqlite3.Row

@@ -332,14 +332,6 @@ class OutboundTables(StoreBase):
         )
         return _suppression(rows[0]) if rows else None
 
-    def delete_suppression(self, stream: str, email: str) -> None:
-        """Remove a suppression without touching bounces."""
-        with self._tx() as conn:
-            conn.execute(
-                "DELETE FROM suppressions WHERE stream = ? AND email_lc = ?",
-                (stream, email.lower()),
-            )
-
     def suppressed_among(self, stream: str, emails: Sequence[str]) -> set[str]:
         """The lower-cased addresses of ``emails`` suppressed on ``stream``."""
         wanted = sorted({e.lower() for e in emails})
