@@ -29,7 +29,7 @@ setup(
     license="MIT",
     url="https://github.com/themartorana/python-postmark",
     packages=find_packages(include=["postmark", "postmark.*"]),
-    package_data={"postmark": ["py.typed", "sandbox/static/*"]},
+    package_data={"postmark": ["py.typed"]},
     python_requires=">=3.10",
     install_requires=["requests>=2.28"],
     extras_require={

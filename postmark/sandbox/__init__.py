@@ -24,20 +24,20 @@ Postmark API served (paths ignore case and a trailing slash):
 * Templates: ``/templates`` (list, create, get, edit, delete by ID or
   alias), ``POST /templates/validate``, ``PUT /templates/push`` (account
   token; see :mod:`.routes.template_push` for the one-server model).
-* Server: ``GET /server``, ``PUT /server`` (see :mod:`.server_settings`).
+* Server: ``GET /server``, ``PUT /server`` (see :mod:`.rules.server_settings`).
 * Outbound messages: ``GET /messages/outbound``,
   ``/messages/outbound/{id}/details`` and ``/dump``.
 * Inbound messages: ``GET /messages/inbound``,
   ``/messages/inbound/{id}/details``, ``PUT /messages/inbound/{id}/bypass``
-  and ``/retry`` (see :mod:`.inbound`).
+  and ``/retry`` (see :mod:`.rules.inbound`).
 * Message streams: ``GET|POST /message-streams``, ``GET|PATCH
   /message-streams/{id}``, ``POST /message-streams/{id}/archive`` and
-  ``/unarchive`` (see :mod:`.stream_rules`).
+  ``/unarchive`` (see :mod:`.rules.streams`).
 * Suppressions: ``GET /message-streams/{id}/suppressions/dump``, ``POST
   .../suppressions``, ``POST .../suppressions/delete``.
 * Webhooks: ``GET|POST /webhooks``, ``GET|PUT|DELETE /webhooks/{id}``,
   ``POST /webhooks/{id}/verify``, ``GET /webhooks/{id}/statistics`` (see
-  :mod:`.webhook_config`).
+  :mod:`.rules.webhooks`).
 * Inbound rule triggers: ``GET|POST /triggers/inboundrules``, ``DELETE
   /triggers/inboundrules/{id}``.
 
@@ -78,7 +78,7 @@ Where Postmark's documentation is silent, the sandbox chooses (and tests):
 * a send to an archived stream: 422 / 1236 (the stream exists, but cannot send);
 * the sandbox calls user endpoints (webhook verification, the inbound hook)
   only on this machine: ``localhost`` or a loopback IP in the URL, no
-  proxies, no redirects (:mod:`.callouts`); other URLs are stored, never
+  proxies, no redirects (:mod:`.http.callouts`); other URLs are stored, never
   called: such webhooks stay ``unverified`` and inbound mail counts as
   processed. The sandbox posts no outbound events (delivery, bounce...)
   to webhooks.
@@ -91,7 +91,7 @@ otherwise the message is posted to a local ``InboundHookUrl``;
 asked for directly.
 
 Admin routes (not Postmark's; no token; never faulted), see
-:mod:`postmark.sandbox.admin`: ``GET /__sandbox/health``, ``GET|DELETE
+:mod:`postmark.sandbox.routes.admin`: ``GET /__sandbox/health``, ``GET|DELETE
 /__sandbox/messages``, ``GET /__sandbox/bounces``, ``GET|POST
 /__sandbox/inbound``, ``GET|POST|DELETE /__sandbox/faults`` with
 ``{"kind": "429"|"500"|"503"|"stall"|"drop", "count": 1, "seconds": 0.0,
@@ -109,7 +109,7 @@ Web inbox at the root URL: message list with search, one page per message
 
 from __future__ import annotations
 
-from .faults import FAULT_KINDS
-from .server import Sandbox, serve
+from .http.faults import FAULT_KINDS
+from .sandbox import Sandbox, serve
 
 __all__ = ["FAULT_KINDS", "Sandbox", "serve"]

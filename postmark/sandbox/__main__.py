@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .server import serve
+from .sandbox import serve
 
 DEFAULT_PORT = 8025
 DEFAULT_DB = "postmark-sandbox.sqlite3"

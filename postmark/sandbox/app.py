@@ -1,4 +1,9 @@
-"""The state every request thread shares: configuration, store, faults, routes."""
+"""The state every request thread shares: configuration, store, faults.
+
+The routes are not part of it: the HTTP server hands its route table to the
+pipeline (:class:`~postmark.sandbox.http.pipeline.RouteTable`), so this module
+imports nothing from the HTTP layer but the fault queue.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,10 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from . import server_settings
-from .faults import FaultInjector
-from .router import Router
-from .store import Store
-from .validation import ARCHIVED
+from .http.faults import FaultInjector
+from .rules import server_settings
+from .rules.validation import ARCHIVED
+from .store.database import Store
 
 TEST_TOKEN = "POSTMARK_API_TEST"  # noqa: S105 - Postmark's public test token
 
@@ -31,14 +35,9 @@ class Config:
 class App:
     """Everything a request handler needs."""
 
-    def __init__(
-        self, store: Store, config: Config, api: Router, admin: Router, inbox: Router
-    ) -> None:
+    def __init__(self, store: Store, config: Config) -> None:
         self.store = store
         self.config = config
-        self.api = api
-        self.admin = admin
-        self.inbox = inbox
         self.faults = FaultInjector()
         self.base_url = ""
         self.log_requests = False

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import logging
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,18 +21,11 @@ from postmark.sandbox import Sandbox
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 
 
-@pytest.fixture(scope="module")
-def module_sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as sandbox:
-        yield sandbox
-
-
 @pytest.fixture
-def sandbox(module_sandbox: Sandbox, settings: Any) -> Sandbox:
-    """The module's sandbox, emptied, with the Django settings pointing at it."""
-    module_sandbox.clear()
-    settings.POSTMARK_API_URL = module_sandbox.url
-    return module_sandbox
+def sandbox(postmark_sandbox: Sandbox, settings: Any) -> Sandbox:
+    """``postmark.testing``'s emptied sandbox, with the Django settings pointing at it."""
+    settings.POSTMARK_API_URL = postmark_sandbox.url
+    return postmark_sandbox
 
 
 def test_one_rich_message_arrives_as_sent(sandbox: Sandbox) -> None:

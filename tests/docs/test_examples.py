@@ -287,8 +287,7 @@ def check_python(where: str, argv: list[str]) -> None:
 
 
 def check_curl(where: str, argv: list[str]) -> None:
-    from postmark.sandbox import admin
-    from postmark.sandbox.routes import api_router
+    from postmark.sandbox.routes import admin, api_router
 
     urls = [a for a in argv if a.startswith("http")]
     assert len(urls) == 1, where

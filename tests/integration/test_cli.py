@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,9 @@ SECRET = "cli-secret-token-123"
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as server:
-        yield server
+def sandbox(postmark_sandbox: Sandbox) -> Sandbox:
+    """``postmark.testing``'s sandbox, emptied for this test."""
+    return postmark_sandbox
 
 
 def postmark(

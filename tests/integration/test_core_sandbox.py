@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,11 +13,11 @@ from postmark.sandbox import Sandbox
 
 
 @pytest.fixture
-def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    with Sandbox() as server:
-        monkeypatch.setenv("POSTMARK_API_URL", server.url)
-        monkeypatch.setenv("POSTMARK_SERVER_TOKEN", "integration-token")
-        yield server
+def sandbox(postmark_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
+    """``postmark.testing``'s emptied sandbox, with the legacy classes pointed at it."""
+    monkeypatch.setenv("POSTMARK_API_URL", postmark_sandbox.url)
+    monkeypatch.setenv("POSTMARK_SERVER_TOKEN", "integration-token")
+    return postmark_sandbox
 
 
 def mail(i: int = 0, **fields: object) -> PMMail:

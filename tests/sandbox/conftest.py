@@ -1,4 +1,4 @@
-"""Fixtures for the sandbox tests: an in-process Sandbox, emptied per test, and a client."""
+"""Fixtures for the sandbox tests: the shipped ``postmark_sandbox`` (emptied per test), a client."""
 
 from __future__ import annotations
 
@@ -11,17 +11,10 @@ from sandbox_helpers import Api
 from postmark.sandbox import Sandbox
 
 
-@pytest.fixture(scope="session")
-def shared_sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as sandbox:
-        yield sandbox
-
-
 @pytest.fixture
-def sandbox(shared_sandbox: Sandbox) -> Sandbox:
-    """The session's sandbox, emptied before each test."""
-    shared_sandbox.clear()
-    return shared_sandbox
+def sandbox(postmark_sandbox: Sandbox) -> Sandbox:
+    """The session's sandbox, emptied before each test (``postmark.testing``'s fixture)."""
+    return postmark_sandbox
 
 
 @pytest.fixture

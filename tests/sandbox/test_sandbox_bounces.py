@@ -8,7 +8,7 @@ import pytest
 from sandbox_helpers import Api, assert_error
 
 from postmark.sandbox import Sandbox
-from postmark.sandbox.bounces import BOUNCE_TYPES, BY_TYPE
+from postmark.sandbox.rules.bounces import BOUNCE_TYPES, BY_TYPE
 
 DOMAIN = "bounce-testing.postmarkapp.com"
 

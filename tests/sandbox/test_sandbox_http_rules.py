@@ -7,9 +7,9 @@ from sandbox_helpers import Api, assert_error, message
 
 from postmark.sandbox import Sandbox
 from postmark.sandbox.app import Config
-from postmark.sandbox.errors import AUTH_BAD_ACCOUNT, AUTH_BAD_SERVER, AUTH_MISSING, ApiError
-from postmark.sandbox.pipeline import check_token
-from postmark.sandbox.router import Request, Route
+from postmark.sandbox.http.errors import AUTH_BAD_ACCOUNT, AUTH_BAD_SERVER, AUTH_MISSING, ApiError
+from postmark.sandbox.http.pipeline import check_token
+from postmark.sandbox.http.router import Request, Route
 
 
 def test_missing_token_is_401_errorcode_10(api: Api) -> None:

@@ -25,7 +25,8 @@ from typing import Any
 
 import pytest
 
-from postmark.sandbox import Sandbox, inbox
+from postmark.sandbox import Sandbox
+from postmark.sandbox.ui import inbox
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from postmark.sandbox.mustachio import TemplateSyntaxError, deep_merge, parse, render
+from postmark.sandbox.rules.mustachio import TemplateSyntaxError, deep_merge, parse, render
 
 MODEL = {
     "name": "Ann <b>",

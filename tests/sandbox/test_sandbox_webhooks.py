@@ -10,7 +10,7 @@ from receiver import Receiver
 from sandbox_helpers import Api, assert_error
 
 from postmark.sandbox import Sandbox
-from postmark.sandbox.callouts import is_loopback_url, may_call
+from postmark.sandbox.http.callouts import is_loopback_url, may_call
 
 REMOTE = "https://hooks.example.com/postmark"
 ALL_OFF = {

@@ -1,4 +1,7 @@
-"""The sandbox's Postmark API routes, one module per Postmark doc section.
+"""The sandbox's routes: Postmark's API, one module per Postmark doc section, and admin.
+
+:func:`route_table` is the one place that puts the API, admin
+(:mod:`.admin`) and web inbox routers together for the request pipeline.
 
 To add an area (stats, servers, domains, ...) write a module with
 ``routes = Router()`` and decorated handler functions, and list it in
@@ -7,8 +10,11 @@ To add an area (stats, servers, domains, ...) write a module with
 
 from __future__ import annotations
 
-from ..router import Router
+from ..http.pipeline import RouteTable
+from ..http.router import Router
+from ..ui import inbox
 from . import (
+    admin,
     bounces,
     inbound,
     inbound_rules,
@@ -43,3 +49,13 @@ def api_router() -> Router:
     for area in AREAS:
         router.include(area.routes)
     return router
+
+
+def route_table() -> RouteTable:
+    """The API, admin (``/__sandbox/...``) and web inbox routers, for the pipeline."""
+    return RouteTable(
+        api=api_router(),
+        admin=admin.routes,
+        inbox=inbox.routes,
+        inbox_not_found=inbox.not_found_page,
+    )

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..bounces import BOUNCE_TYPES, find_type
-from ..errors import ApiError
-from ..router import Context, Router
-from ..store import BounceFilter, BounceRow
-from ..views import bounce_json
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..json_shapes import bounce_json
+from ..rules.bounces import BOUNCE_TYPES, find_type
+from ..store.outbound import BounceFilter, BounceRow
 from .paging import boolean, date_range, paging
 
 routes = Router()

@@ -1,7 +1,7 @@
 """Messages API (inbound): search, details, bypass, retry.
 
 Messages arrive through ``Sandbox.receive_inbound`` or ``POST
-/__sandbox/inbound`` (see :mod:`postmark.sandbox.inbound`). ErrorCode 700
+/__sandbox/inbound`` (see :mod:`postmark.sandbox.rules.inbound`). ErrorCode 700
 answers bad queries, 701 unknown message IDs and messages in the wrong
 state, in Postmark's wording ("This message was not found or cannot be
 bypassed."). 702 and 703 ("could not be bypassed/retried; contact
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ApiError
-from ..inbound import STATUSES, process
-from ..router import Context, Router
-from ..store_inbound import InboundFilter, InboundRow
-from ..views import inbound_details, inbound_summary
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..json_shapes import inbound_details, inbound_summary
+from ..rules.inbound import STATUSES, process
+from ..store.inbound import InboundFilter, InboundRow
 from .paging import date_range, paging
 
 routes = Router()

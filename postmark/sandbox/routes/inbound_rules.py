@@ -1,7 +1,7 @@
 """Inbound rule triggers: list, create, delete (``/triggers/inboundrules``).
 
 A rule is an email address or a domain; inbound mail from it is blocked
-(see :mod:`postmark.sandbox.inbound`). ErrorCodes: 800 bad paging, 809 no
+(see :mod:`postmark.sandbox.rules.inbound`). ErrorCodes: 800 bad paging, 809 no
 rule given, 810 the rule exists already (any case), 812 unknown rule ID,
 and 813 (from Postmark's older table) for a rule that is neither an address
 nor a domain.
@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import ApiError
-from ..router import Context, Router
-from ..validation import Kind, check_fields, is_valid_email
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..rules.validation import Kind, check_fields, is_valid_email
 from .paging import paging
 
 routes = Router()

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ApiError
-from ..mime import build_mime
-from ..router import Context, Router
-from ..store import MessageFilter, MessageRow
-from ..views import message_details, message_summary
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..json_shapes import message_details, message_summary
+from ..rules.mime import build_mime
+from ..store.outbound import MessageFilter, MessageRow
 from .paging import date_range, paging
 
 routes = Router()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..clock import parse_query_date
-from ..errors import ApiError
-from ..router import Context
+from ..http.errors import ApiError
+from ..http.router import Context
+from ..rules.clock import parse_query_date
 
 MAX_COUNT = 500
 MAX_WINDOW = 10_000  # count + offset, for bounces and messages

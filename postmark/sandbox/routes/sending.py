@@ -18,11 +18,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..delivery import accept_test_job, as_item, check_active, deliver
-from ..errors import ApiError, invalid_email, invalid_field
-from ..router import Context, Router
-from ..templating import check_no_content_fields, render_for_send
-from ..validation import (
+from ..http.errors import ApiError, invalid_email, invalid_field
+from ..http.router import Context, Router
+from ..rules.delivery import accept_test_job, as_item, check_active, deliver
+from ..rules.templates import check_no_content_fields, render_for_send
+from ..rules.validation import (
     CONTENT_FIELDS,
     MAX_BATCH_BYTES,
     MAX_BATCH_MESSAGES,

@@ -4,7 +4,7 @@ Edited settings are kept (and survive restarts with a database file). Two of
 them change what the sandbox does: ``TrackOpens``/``TrackLinks`` are the
 defaults of sends that leave those fields out, and ``InboundHookUrl`` /
 ``InboundSpamThreshold`` decide what happens to received messages (see
-:mod:`postmark.sandbox.inbound`). The other hook URLs are stored only: the
+:mod:`postmark.sandbox.rules.inbound`). The other hook URLs are stored only: the
 sandbox posts no outbound events.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..router import Context, Router
-from ..server_settings import DELIVERY_TYPE, checked_edit
+from ..http.router import Context, Router
+from ..rules.server_settings import DELIVERY_TYPE, checked_edit
 
 routes = Router()
 

@@ -1,7 +1,7 @@
 """Message streams: list, get, create, edit, archive, unarchive.
 
 The rules (ID format, limits, unsubscribe handling, what may be archived)
-live in :mod:`postmark.sandbox.stream_rules`. An archived stream is left out
+live in :mod:`postmark.sandbox.rules.streams`. An archived stream is left out
 of the list unless ``IncludeArchivedStreams=true``, is still readable by ID,
 refuses sends (422 / 1236) and new webhooks (1350), and comes back with
 ``unarchive`` until its purge date.
@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import clock, stream_rules
-from ..errors import ApiError
-from ..router import Context, Router
-from ..store import StreamRow
-from ..validation import Kind, check_fields
-from ..views import stream_json
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..json_shapes import stream_json
+from ..rules import clock
+from ..rules import streams as stream_rules
+from ..rules.validation import Kind, check_fields
+from ..store.streams import StreamRow
 from .paging import boolean
 
 routes = Router()

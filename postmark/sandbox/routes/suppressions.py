@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import clock
-from ..errors import ApiError
-from ..router import Context, Router
-from ..store import SuppressionRow
-from ..validation import is_valid_email
-from ..views import suppression_json
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..json_shapes import suppression_json
+from ..rules import clock
+from ..rules.validation import is_valid_email
+from ..store.outbound import SuppressionRow
 from .paging import date_range
 from .streams import stream_for
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ApiError
-from ..router import Context, Router
-from ..validation import Kind, check_fields
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..rules.validation import Kind, check_fields
 
 routes = Router()
 

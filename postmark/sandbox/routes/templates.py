@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ApiError
-from ..router import Context, Router
-from ..store import TemplateRow
-from ..templating import (
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..rules.templates import (
     MAX_TEMPLATES,
     check_row,
     find_active,
@@ -20,7 +19,8 @@ from ..templating import (
     template_type,
     validate_content,
 )
-from ..validation import Kind, check_fields
+from ..rules.validation import Kind, check_fields
+from ..store.templates import TemplateRow
 from .paging import paging
 
 routes = Router()

@@ -1,6 +1,6 @@
 """Webhooks configuration: list, get, create, edit, delete, verify, statistics.
 
-Rules and sandbox choices are in :mod:`postmark.sandbox.webhook_config`.
+Rules and sandbox choices are in :mod:`postmark.sandbox.rules.webhooks`.
 A ``{id}`` that is not a known webhook (digits or not) answers 422 / 1352.
 """
 
@@ -9,12 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..errors import ApiError
-from ..router import Context, Router
-from ..store import StreamRow
-from ..store_settings import WebhookRow
-from ..validation import Kind, check_fields
-from ..webhook_config import (
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..rules.validation import Kind, check_fields
+from ..rules.webhooks import (
     MAX_PER_STREAM,
     UNVERIFIED,
     VERIFIED,
@@ -28,6 +26,8 @@ from ..webhook_config import (
     verify_answer,
     webhook_json,
 )
+from ..store.settings import WebhookRow
+from ..store.streams import StreamRow
 
 routes = Router()
 
@@ -86,7 +86,7 @@ def get_webhook(ctx: Context) -> Any:
 
 @routes.route("POST", "/webhooks")
 def create_webhook(ctx: Context) -> Any:
-    """``POST /webhooks``: verified first unless ``Verify: false`` (see webhook_config)."""
+    """``POST /webhooks``: verified first unless ``Verify: false`` (see rules.webhooks)."""
     body = _body(ctx)
     if "ID" in body:
         raise ApiError(1356, "Do not send an 'ID' when creating a webhook.")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clock
-from .bounces import BY_TYPE, DEACTIVATING
-from .mime import build_mime
-from .store import BounceRow, MessageRow, StreamRow, SuppressionRow
-from .store_inbound import InboundRow
-from .stream_rules import purge_ts
+from .rules import clock
+from .rules.bounces import BY_TYPE, DEACTIVATING
+from .rules.mime import build_mime
+from .rules.streams import purge_ts
+from .store.inbound import InboundRow
+from .store.outbound import BounceRow, MessageRow, SuppressionRow
+from .store.streams import StreamRow
 
 DELIVERED_DETAILS = {
     "DeliveryMessage": "Accepted by the Postmark sandbox; nothing was delivered.",

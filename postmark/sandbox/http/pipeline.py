@@ -23,9 +23,10 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from .app import TEST_TOKEN, App, Config
+from ..app import TEST_TOKEN, App, Config
 from .errors import (
     AUTH_BAD_ACCOUNT,
     AUTH_BAD_SERVER,
@@ -35,52 +36,65 @@ from .errors import (
     not_found,
 )
 from .faults import fault_error
-from .inbox import not_found_page as inbox_not_found
 from .router import DROP, Context, Drop, Reply, Request, Route, Router
 
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/json", "text/x-json"})
 ADMIN_PREFIX = "/__sandbox"
 
 
-def dispatch(app: App, request: Request) -> Reply | Drop:
+@dataclass(frozen=True)
+class RouteTable:
+    """The routers requests are dispatched to.
+
+    Built by :func:`postmark.sandbox.routes.route_table` and handed to the
+    server; ``inbox_not_found`` answers an inbox path no inbox route has.
+    """
+
+    api: Router
+    admin: Router
+    inbox: Router
+    inbox_not_found: Callable[[], Reply]
+
+
+def dispatch(app: App, routes: RouteTable, request: Request) -> Reply | Drop:
     """Answer one request (or drop it)."""
     if request.path.lower().startswith(ADMIN_PREFIX):
-        return _local(app, app.admin, request)
-    if request.method in ("GET", "HEAD") and _is_inbox(app, request.path):
-        return _local(app, app.inbox, request)
-    return handle_api(app, request)
+        return _local(app, routes, routes.admin, request)
+    if request.method in ("GET", "HEAD") and _is_inbox(routes, request.path):
+        return _local(app, routes, routes.inbox, request)
+    return handle_api(app, routes.api, request)
 
 
-def _is_inbox(app: App, path: str) -> bool:
+def _is_inbox(routes: RouteTable, path: str) -> bool:
     """The inbox owns ``/``, ``/favicon.ico`` and everything under ``/inbox``."""
     lowered = path.lower()
     if lowered == "/inbox" or lowered.startswith("/inbox/"):
         return True
-    match = app.inbox.match("GET", path)
+    match = routes.inbox.match("GET", path)
     return match is not None and match.route is not None
 
 
-def handle_api(app: App, request: Request) -> Reply | Drop:
+def handle_api(app: App, api: Router, request: Request) -> Reply | Drop:
     """An API request, with fault injection around it."""
     fault = app.faults.take(request.path)
     if fault is not None and fault.kind == "drop":
         return DROP
     if fault is not None and fault.kind != "stall":
         return Reply.error(fault_error(fault.kind))
-    reply = _guard(lambda: _call_api(app, request))
+    reply = _guard(lambda: _call_api(app, api, request))
     if fault is not None:  # a stall: the work is done, only the answer waits
         app.pause(fault.seconds)
     return reply
 
 
-def _local(app: App, router: Router, request: Request) -> Reply:
+def _local(app: App, routes: RouteTable, router: Router, request: Request) -> Reply:
     """Admin and inbox routes: no token, no media-type rules, no faults."""
 
     def call() -> Any:
         match = router.match(request.method, request.path)
         if match is None or match.route is None:
-            if router is app.inbox:
-                return inbox_not_found()
+            if router is routes.inbox:
+                return routes.inbox_not_found()
             raise not_found(request.method, request.path)
         data = parse_json(request.body) if request.method in ("POST", "PUT") else None
         return match.route.handler(Context(app, request, match.params, data))
@@ -99,8 +113,8 @@ def _guard(call: Callable[[], Any]) -> Reply:
     return result if isinstance(result, Reply) else Reply.json(result)
 
 
-def _call_api(app: App, request: Request) -> Any:
-    match = app.api.match(request.method, request.path)
+def _call_api(app: App, api: Router, request: Request) -> Any:
+    match = api.match(request.method, request.path)
     if match is None or match.route is None:
         raise not_found(request.method, request.path, match.allowed if match else ())
     route = match.route

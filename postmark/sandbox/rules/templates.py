@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from ..http.errors import ApiError, invalid_field
+from ..store.database import Store
+from ..store.templates import TemplateRow
 from . import mustachio
-from .errors import ApiError, invalid_field
-from .store import Store, TemplateRow
 
 TEMPLATE_TYPES = ("Standard", "Layout")
 MAX_TEMPLATES = 100

@@ -1,7 +1,7 @@
 """The SQLite connection the sandbox's tables share: one connection, one lock.
 
-:class:`~postmark.sandbox.store.Store` is assembled from table groups
-(:mod:`.store_settings`, :mod:`.store_inbound`) that all inherit this base,
+:class:`~postmark.sandbox.store.database.Store` is assembled from table groups
+(:mod:`.settings`, :mod:`.inbound`) that all inherit this base,
 so every group reads and writes through the same connection and lock, and a
 ``":memory:"`` database is one database for every request thread.
 """
@@ -19,7 +19,6 @@ class StoreBase:
     """One connection, guarded by a re-entrant lock; every write is one transaction."""
 
     def __init__(self, path: str = ":memory:") -> None:
-        self.path = path
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False)
         self._conn.row_factory = sqlite3.Row

@@ -1,6 +1,6 @@
 """The server's editable settings: defaults, ``PUT /server`` rules, Postmark's server JSON.
 
-Only changed settings are stored (:mod:`.store_settings`); everything else
+Only changed settings are stored (:mod:`postmark.sandbox.store.settings`); everything else
 is a default here. Rules are Postmark's error table (600 family): 607 an
 unknown color, 606 a hook URL that is not an absolute http(s) URL, 608 a
 blank name or an inbound domain under postmarkapp.com, 609 no data, 611 an
@@ -25,9 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .callouts import is_http_url
-from .errors import ApiError
-from .store import Store
+from ..http.callouts import is_http_url
+from ..http.errors import ApiError
+from ..store.database import Store
 from .validation import TRACK_LINKS, Kind, check_fields
 
 COLORS = ("Purple", "Blue", "Turquoise", "Green", "Red", "Yellow", "Grey", "Orange")

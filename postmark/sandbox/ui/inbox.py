@@ -23,10 +23,10 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from . import clock
-from .router import Context, Reply, Router
-from .store import MessageRow
-from .views import bounce_json, message_details
+from ..http.router import Context, Reply, Router
+from ..json_shapes import bounce_json, message_details
+from ..rules import clock
+from ..store.outbound import MessageRow
 
 routes = Router()
 

@@ -27,9 +27,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..http.errors import ApiError
+from ..store.database import Store
+from ..store.streams import DEFAULT_STREAMS, StreamRow
 from . import clock
-from .errors import ApiError
-from .store import DEFAULT_STREAMS, Store, StreamRow
 
 MAX_STREAMS = 10
 MAX_ID = 30

@@ -15,7 +15,7 @@ They need no token, ignore fault injection and always answer JSON:
     ``{"TotalCount": n, "Bounces": [...]}``, newest first.
 ``POST /__sandbox/inbound``
     Receive one inbound message: the body is Postmark's inbound webhook
-    JSON (``From`` and ``To`` are enough; see :mod:`.inbound`), optional
+    JSON (``From`` and ``To`` are enough; see :mod:`postmark.sandbox.rules.inbound`), optional
     ``?status=`` (processed, blocked, queued, failed, scheduled) overrides
     the rules. Answers the message as ``GET /messages/inbound/{id}/details``
     shows it; a bad message answers HTTP 400.
@@ -36,10 +36,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import ApiError
-from .inbound import InboundError, receive
-from .router import Context, Router
-from .views import bounce_json, inbound_details, sandbox_message
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..json_shapes import bounce_json, inbound_details, sandbox_message
+from ..rules.inbound import InboundError, receive
 
 routes = Router()
 

@@ -1,162 +1,25 @@
-"""The HTTP server: a ThreadingHTTPServer speaking HTTP/1.1 with keep-alive.
+"""The embedding API: :class:`Sandbox` (start, stop, look inside, inject faults) and :func:`serve`.
 
-Every response carries ``Content-Length`` so clients can reuse connections.
-Request bodies are read in full before anything else happens, so a rejected
-request never desynchronises a kept-alive connection; bodies over
-:data:`MAX_READ` bytes are refused with 413 and the connection is closed.
+It wires the parts together: a :class:`~postmark.sandbox.store.database.Store`,
+the shared :class:`~postmark.sandbox.app.App` state, the route table of
+:func:`~postmark.sandbox.routes.route_table` and the HTTP server of
+:mod:`postmark.sandbox.http.server`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import sys
 import threading
 from collections.abc import Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-from . import admin, inbound, inbox
 from .app import App, Config
-from .faults import FAULT_KINDS
-from .pipeline import dispatch
-from .router import Drop, Reply, Request
-from .routes import api_router
-from .store import Store
-from .views import bounce_json, inbound_details, sandbox_message
-
-MAX_READ = 64 * 1024 * 1024  # larger than any Postmark limit (50 MB batches)
-IDLE_TIMEOUT = 120.0  # seconds a kept-alive connection may sit idle
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    """Tracks its connections and handler threads so ``stop()`` is prompt and clean."""
-
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def __init__(self, address: tuple[str, int], app: App) -> None:
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        self.app = app
-        self._lock = threading.Condition()
-        self._connections: set[socket.socket] = set()
-        self._active = 0
-        super().__init__(address, _Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._lock:
-            self._connections.add(request)
-            self._active += 1
-        super().process_request(request, client_address)
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            with self._lock:
-                self._connections.discard(request)
-                self._active -= 1
-                self._lock.notify_all()
-
-    def close_connections(self, timeout: float = 5.0) -> None:
-        """Shut every open connection and wait for handler threads to finish."""
-        with self._lock:
-            for conn in list(self._connections):
-                with contextlib.suppress(OSError):
-                    conn.shutdown(socket.SHUT_RDWR)
-            self._lock.wait_for(lambda: self._active == 0, timeout)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "PostmarkSandbox/1.0"
-    timeout = IDLE_TIMEOUT
-    # Headers and body leave in two writes; without TCP_NODELAY, Nagle plus
-    # the client's delayed ACK would add ~40 ms to every kept-alive answer.
-    disable_nagle_algorithm = True
-    server: _HTTPServer
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
-
-    def _handle(self) -> None:
-        body, oversize = self._read_body()
-        parts = urlsplit(self.path)
-        request = Request(
-            method=self.command,
-            path=parts.path or "/",
-            query={k.lower(): v for k, v in reversed(parse_qsl(parts.query, True))},
-            headers={k.lower(): v for k, v in reversed(list(self.headers.items()))},
-            body=body,
-            oversize=oversize,
-        )
-        outcome = dispatch(self.server.app, request)
-        if isinstance(outcome, Drop):
-            self.close_connection = True
-            return
-        self._write(outcome)
-
-    def _read_body(self) -> tuple[bytes, bool]:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            return self._read_chunked()
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_READ:
-            self.close_connection = True  # the rest of the stream cannot be trusted
-            return b"", True
-        return self.rfile.read(length), False
-
-    def _read_chunked(self) -> tuple[bytes, bool]:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            line = self.rfile.readline(65537)
-            try:
-                length = int(line.split(b";")[0].strip() or b"0", 16)
-            except ValueError:
-                self.close_connection = True
-                return b"", True
-            if length == 0:
-                while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
-                return b"".join(chunks), False
-            size += length
-            if size > MAX_READ:
-                self.close_connection = True
-                return b"", True
-            chunks.append(self.rfile.read(length))
-            self.rfile.readline(65537)
-
-    def _write(self, reply: Reply) -> None:
-        try:
-            self.send_response(reply.status)
-            for name, value in reply.headers:
-                self.send_header(name, value)
-            self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
-            if self.close_connection:
-                self.send_header("Connection", "close")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
-            self.close_connection = True  # the client left (e.g. it timed out during a stall)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.app.log_requests:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+from .http.faults import FAULT_KINDS
+from .http.server import SandboxHTTPServer
+from .json_shapes import bounce_json, inbound_details, sandbox_message
+from .routes import route_table
+from .rules import inbound
+from .store.database import Store
 
 
 class Sandbox:
@@ -206,7 +69,7 @@ class Sandbox:
         )
         self._log_requests = log_requests
         self._app: App | None = None
-        self._server: _HTTPServer | None = None
+        self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     # --- lifecycle ----------------------------------------------------------
@@ -228,10 +91,10 @@ class Sandbox:
 
     def _bind(self) -> None:
         store = Store(self.db)
-        app = App(store, self._config, api_router(), admin.routes, inbox.routes)
+        app = App(store, self._config)
         app.log_requests = self._log_requests
         try:
-            self._server = _HTTPServer((self.host, self._requested_port), app)
+            self._server = SandboxHTTPServer((self.host, self._requested_port), app, route_table())
         except OSError:
             store.close()
             raise
@@ -287,7 +150,7 @@ class Sandbox:
         host = self.host if ":" not in self.host else f"[{self.host}]"
         return f"http://{host}:{self.port}"
 
-    def _running_server(self) -> _HTTPServer:
+    def _running_server(self) -> SandboxHTTPServer:
         if self._server is None:
             raise RuntimeError("the sandbox is not running; call start() first")
         return self._server
@@ -332,7 +195,7 @@ class Sandbox:
         ``MessageID``, ``Date``...) is filled in. Inbound rules and the spam
         threshold may block it; otherwise it is posted to the server's
         ``InboundHookUrl`` when that is on this machine (see
-        :mod:`postmark.sandbox.inbound`). ``status`` (``"processed"``,
+        :mod:`postmark.sandbox.rules.inbound`). ``status`` (``"processed"``,
         ``"blocked"``, ``"queued"``, ``"failed"``, ``"scheduled"``) skips all
         that and stores the message with that status.
 

@@ -1,8 +1,8 @@
 """Configuration tables: the server's edited settings and its webhooks.
 
 Values are stored as JSON as the routes hand them over; what they mean
-(defaults, validation, Postmark's shapes) lives in :mod:`.server_settings`
-and :mod:`.webhook_config`.
+(defaults, validation, Postmark's shapes) lives in :mod:`postmark.sandbox.rules.server_settings`
+and :mod:`postmark.sandbox.rules.webhooks`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .store_base import StoreBase
+from .connection import StoreBase
 
 SETTINGS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS server_settings (

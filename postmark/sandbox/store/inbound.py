@@ -3,7 +3,7 @@
 A received message is kept as the full inbound webhook JSON (attachment
 content included, so a retry can post it again) plus lower-cased columns
 for the search filters. What a status means and how a message is processed
-lives in :mod:`.inbound`.
+lives in :mod:`postmark.sandbox.rules.inbound`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from .store_base import StoreBase, time_range
+from .connection import StoreBase, time_range
 
 INBOUND_SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbound (

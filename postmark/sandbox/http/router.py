@@ -13,7 +13,7 @@ Paths match without regard to case (Postmark's SDKs spell the same path
 ``{name}`` matches one segment, ``{name:int}`` only digits; a literal segment
 beats a parameter, so ``/templates/validate`` wins over ``/templates/{idOrAlias}``.
 A handler returns JSON-ready data (answered with HTTP 200), a :class:`Reply`,
-or raises :class:`~postmark.sandbox.errors.ApiError`.
+or raises :class:`~postmark.sandbox.http.errors.ApiError`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from urllib.parse import unquote
 from .errors import ApiError
 
 if TYPE_CHECKING:
-    from .app import App
+    from ..app import App
 
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 JSON_TYPE = "application/json; charset=utf-8"

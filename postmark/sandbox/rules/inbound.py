@@ -20,7 +20,7 @@ one, again by step 3.
 
 Where Postmark differs or is silent, the sandbox chooses:
 
-* the hook is called only when it is on this machine (see :mod:`.callouts`);
+* the hook is called only when it is on this machine (see :mod:`postmark.sandbox.http.callouts`);
   with no hook, or another URL, the message is ``Processed`` without a call,
   as a sandbox server shows mail as delivered (Postmark would mark a
   message with no hook ``Failed``);
@@ -42,10 +42,10 @@ from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 
+from ..app import App
+from ..http.callouts import may_call, post_json
+from ..store.inbound import InboundRow
 from . import clock
-from .app import App
-from .callouts import may_call, post_json
-from .store_inbound import InboundRow
 from .validation import parse_address, split_address_list
 
 STATUSES = ("Processed", "Blocked", "Queued", "Failed", "Scheduled")

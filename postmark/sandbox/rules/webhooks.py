@@ -9,7 +9,7 @@ nothing is saved; ``Verify: false`` saves the webhook ``unverified``.
 
 Where Postmark is silent, the sandbox chooses:
 
-* verification calls only URLs on this machine (see :mod:`.callouts`); any
+* verification calls only URLs on this machine (see :mod:`postmark.sandbox.http.callouts`); any
   other URL is saved without a call and shows ``Status: "unverified"``, as
   if ``Verify: false`` had been sent;
 * the test event is a small sample of the trigger's webhook JSON
@@ -30,11 +30,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..app import App
+from ..http.callouts import CallResult, is_http_url, may_call, post_json
+from ..http.errors import ApiError, invalid_field
+from ..store.settings import WebhookRow
 from . import clock
-from .app import App
-from .callouts import CallResult, is_http_url, may_call, post_json
-from .errors import ApiError, invalid_field
-from .store_settings import WebhookRow
 
 TRIGGERS: Mapping[str, tuple[str, ...]] = {
     "Open": ("Enabled", "PostFirstOpenOnly"),

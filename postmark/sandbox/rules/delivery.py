@@ -11,10 +11,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from ..http.errors import ApiError, inactive_recipients
+from ..store.database import Store
+from ..store.outbound import NewBounce, NewMessage, SuppressionRow
 from . import clock
 from .bounces import DEACTIVATING, bounce_for_recipient, details_for, dump_for
-from .errors import ApiError, inactive_recipients
-from .store import NewBounce, NewMessage, Store, SuppressionRow
 from .validation import Address, OutboundMessage
 
 TEST_JOB_ACCEPTED = "Test job accepted"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .errors import ApiError, invalid_email, invalid_field
+from ..http.errors import ApiError, invalid_email, invalid_field
 
 MB = 1024 * 1024
 MAX_MESSAGE_BYTES = 10 * MB  # whole message, attachments base64-encoded (HTTP 413)

@@ -1,17 +1,8 @@
-"""SQLite storage for the sandbox: schema, queries, one lock.
+"""Outbound mail tables: sent messages (with their metadata), bounces and suppressions.
 
-One connection serves every thread, guarded by a re-entrant lock, so a
-``":memory:"`` database is shared by all request threads and every write is
-one transaction (a message, its metadata and its bounces land together or
-not at all). A file database uses WAL journaling and survives restarts.
-
-This module holds outbound mail (messages, bounces, suppressions), templates
-and streams; :mod:`.store_settings` (server settings, webhooks) and
-:mod:`.store_inbound` (received messages, inbound rules) add their tables to
-the same :class:`Store`.
-
-The store knows tables and filters, not Postmark's rules: routes decide what
-a row means and how it is shown.
+A message is stored with its bounces and the suppressions they cause in one
+transaction. What a bounce or a suppression means lives in
+:mod:`postmark.sandbox.rules.delivery` and :mod:`postmark.sandbox.rules.bounces`.
 """
 
 from __future__ import annotations
@@ -22,16 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import clock
-from .store_base import time_range
-from .store_inbound import INBOUND_SCHEMA, INBOUND_TABLES, InboundTables
-from .store_settings import SETTINGS_SCHEMA, SETTINGS_TABLES, SettingsTables
+from .connection import StoreBase, time_range
 
-# 2: server settings, webhooks, inbound messages and rules (new tables only, so a
-# version-1 file opens unchanged and gains them).
-SCHEMA_VERSION = 2
-
-_SCHEMA = """
+OUTBOUND_SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
     pk INTEGER PRIMARY KEY AUTOINCREMENT,
     message_id TEXT NOT NULL UNIQUE,
@@ -81,36 +65,8 @@ CREATE TABLE IF NOT EXISTS suppressions (
     created_ts REAL NOT NULL,
     PRIMARY KEY (stream, email_lc)
 );
-CREATE TABLE IF NOT EXISTS templates (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    alias TEXT,
-    subject TEXT,
-    html_body TEXT,
-    text_body TEXT,
-    template_type TEXT NOT NULL,
-    layout_template TEXT,
-    active INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS streams (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    description TEXT,
-    type TEXT NOT NULL,
-    unsubscribe TEXT NOT NULL,
-    created_ts REAL NOT NULL,
-    updated_ts REAL,
-    archived_ts REAL
-);
 """
-
-# A new Postmark server has these three streams (SDK live tests name the
-# broadcast one ``broadcast``).
-DEFAULT_STREAMS = (
-    ("outbound", "Default Transactional Stream", "Transactional", "None"),
-    ("inbound", "Default Inbound Stream", "Inbound", "None"),
-    ("broadcast", "Default Broadcast Stream", "Broadcasts", "Postmark"),
-)
+OUTBOUND_TABLES = ("message_metadata", "messages", "bounces", "suppressions")
 
 
 @dataclass
@@ -182,35 +138,6 @@ class SuppressionRow:
 
 
 @dataclass
-class TemplateRow:
-    """A stored template; ``id`` is 0 until inserted."""
-
-    name: str
-    alias: str | None
-    subject: str | None
-    html_body: str | None
-    text_body: str | None
-    template_type: str
-    layout_template: str | None
-    active: bool = True
-    id: int = 0
-
-
-@dataclass
-class StreamRow:
-    """A message stream."""
-
-    id: str
-    name: str
-    description: str | None
-    type: str
-    unsubscribe: str
-    created_ts: float
-    updated_ts: float | None
-    archived_ts: float | None
-
-
-@dataclass
 class MessageFilter:
     """Outbound search filters (already lower-cased where matching ignores case)."""
 
@@ -239,41 +166,8 @@ class BounceFilter:
     to_ts: float | None = None
 
 
-class Store(InboundTables, SettingsTables):
-    """Thread-safe access to the sandbox database."""
-
-    def __init__(self, path: str = ":memory:") -> None:
-        super().__init__(path)
-        with self._lock:
-            if path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode=WAL")
-                self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.executescript(_SCHEMA + SETTINGS_SCHEMA + INBOUND_SCHEMA)
-            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            self._seed_streams()
-
-    def _seed_streams(self) -> None:
-        with self._tx() as conn:
-            for stream_id, name, kind, unsubscribe in DEFAULT_STREAMS:
-                conn.execute(
-                    "INSERT OR IGNORE INTO streams (id, name, description, type, unsubscribe,"
-                    " created_ts) VALUES (?, ?, NULL, ?, ?, ?)",
-                    (stream_id, name, kind, unsubscribe, clock.now()),
-                )
-
-    def clear(self) -> None:
-        """Forget everything stored; the default streams and server settings come back."""
-        tables = (
-            *("message_metadata", "messages", "bounces", "suppressions", "templates"),
-            *SETTINGS_TABLES,
-            *INBOUND_TABLES,
-        )
-        with self._tx() as conn:
-            for table in tables:
-                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            conn.execute("DELETE FROM streams")
-        self._seed_streams()
+class OutboundTables(StoreBase):
+    """Messages, bounces and suppressions."""
 
     # --- messages -------------------------------------------------------------
 
@@ -438,14 +332,6 @@ class Store(InboundTables, SettingsTables):
         )
         return _suppression(rows[0]) if rows else None
 
-    def delete_suppression(self, stream: str, email: str) -> None:
-        """Remove a suppression without touching bounces."""
-        with self._tx() as conn:
-            conn.execute(
-                "DELETE FROM suppressions WHERE stream = ? AND email_lc = ?",
-                (stream, email.lower()),
-            )
-
     def suppressed_among(self, stream: str, emails: Sequence[str]) -> set[str]:
         """The lower-cased addresses of ``emails`` suppressed on ``stream``."""
         wanted = sorted({e.lower() for e in emails})
@@ -467,88 +353,6 @@ class Store(InboundTables, SettingsTables):
                 "SELECT * FROM suppressions WHERE stream = ? ORDER BY created_ts", (stream,)
             )
         return [_suppression(r) for r in rows]
-
-    # --- templates ------------------------------------------------------------
-
-    def add_template(self, row: TemplateRow) -> int:
-        """Insert a template; return its ID."""
-        with self._tx() as conn:
-            cursor = conn.execute(
-                "INSERT INTO templates (name, alias, subject, html_body, text_body, template_type,"
-                " layout_template, active) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-                _template_values(row),
-            )
-            return int(cursor.lastrowid or 0)
-
-    def update_template(self, row: TemplateRow) -> None:
-        """Write every field of an existing template."""
-        with self._tx() as conn:
-            conn.execute(
-                "UPDATE templates SET name = ?, alias = ?, subject = ?, html_body = ?,"
-                " text_body = ?, template_type = ?, layout_template = ?, active = ? WHERE id = ?",
-                (*_template_values(row), int(row.active), row.id),
-            )
-
-    def template(self, id_or_alias: str) -> TemplateRow | None:
-        """A template by numeric ID, or by alias (any case; active ones first)."""
-        if id_or_alias.isdigit():
-            rows = self._query("SELECT * FROM templates WHERE id = ?", (int(id_or_alias),))
-        else:
-            rows = self._query(
-                "SELECT * FROM templates WHERE lower(alias) = ? ORDER BY active DESC, id DESC",
-                (id_or_alias.lower(),),
-            )
-        return _template(rows[0]) if rows else None
-
-    def templates(self) -> list[TemplateRow]:
-        """Active templates, by ID."""
-        rows = self._query("SELECT * FROM templates WHERE active = 1 ORDER BY id")
-        return [_template(r) for r in rows]
-
-    # --- streams --------------------------------------------------------------
-
-    def streams(self) -> list[StreamRow]:
-        """Every stream, default ones first."""
-        return [_stream(r) for r in self._query("SELECT * FROM streams ORDER BY rowid")]
-
-    def stream(self, stream_id: str) -> StreamRow | None:
-        """The stream with this ID (any case)."""
-        rows = self._query("SELECT * FROM streams WHERE id = ?", (stream_id.lower(),))
-        return _stream(rows[0]) if rows else None
-
-    def add_stream(self, row: StreamRow) -> None:
-        """Insert a new stream (its ID already checked to be free)."""
-        with self._tx() as conn:
-            conn.execute(
-                "INSERT INTO streams (id, name, description, type, unsubscribe, created_ts,"
-                " updated_ts, archived_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row.id,
-                    row.name,
-                    row.description,
-                    row.type,
-                    row.unsubscribe,
-                    row.created_ts,
-                    row.updated_ts,
-                    row.archived_ts,
-                ),
-            )
-
-    def update_stream(self, row: StreamRow) -> None:
-        """Write the changeable fields of a stream (its ID and type never change)."""
-        with self._tx() as conn:
-            conn.execute(
-                "UPDATE streams SET name = ?, description = ?, unsubscribe = ?, updated_ts = ?,"
-                " archived_ts = ? WHERE id = ?",
-                (
-                    row.name,
-                    row.description,
-                    row.unsubscribe,
-                    row.updated_ts,
-                    row.archived_ts,
-                    row.id,
-                ),
-            )
 
 
 def _message_where(flt: MessageFilter) -> tuple[list[str], list[Any]]:
@@ -638,43 +442,4 @@ def _suppression(r: sqlite3.Row) -> SuppressionRow:
         reason=str(r["reason"]),
         origin=str(r["origin"]),
         created_ts=float(r["created_ts"]),
-    )
-
-
-def _template_values(row: TemplateRow) -> tuple[Any, ...]:
-    return (
-        row.name,
-        row.alias,
-        row.subject,
-        row.html_body,
-        row.text_body,
-        row.template_type,
-        row.layout_template,
-    )
-
-
-def _template(r: sqlite3.Row) -> TemplateRow:
-    return TemplateRow(
-        id=int(r["id"]),
-        name=str(r["name"]),
-        alias=r["alias"],
-        subject=r["subject"],
-        html_body=r["html_body"],
-        text_body=r["text_body"],
-        template_type=str(r["template_type"]),
-        layout_template=r["layout_template"],
-        active=bool(r["active"]),
-    )
-
-
-def _stream(r: sqlite3.Row) -> StreamRow:
-    return StreamRow(
-        id=str(r["id"]),
-        name=str(r["name"]),
-        description=r["description"],
-        type=str(r["type"]),
-        unsubscribe=str(r["unsubscribe"]),
-        created_ts=float(r["created_ts"]),
-        updated_ts=r["updated_ts"],
-        archived_ts=r["archived_ts"],
     )

@@ -1,0 +1,1 @@
+"""The web inbox: HTML pages at the sandbox's root URL (:mod:`.inbox`)."""
