@@ -29,6 +29,14 @@ def register(commands: Any) -> None:
         metavar="TOKEN",
         help="accept only these server tokens (default: any non-empty token)",
     )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        dest="allowed_hosts",
+        metavar="NAME",
+        help="also answer requests addressed to this host name, e.g. a docker service "
+        "(repeatable; default: localhost, IP addresses and this machine's name)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -36,7 +44,13 @@ def run(args: argparse.Namespace) -> int:
     from postmark.sandbox import serve
 
     try:
-        serve(port=args.port, host=args.host, db=args.db, tokens=args.tokens)
+        serve(
+            port=args.port,
+            host=args.host,
+            db=args.db,
+            tokens=args.tokens,
+            allowed_hosts=args.allowed_hosts,
+        )
     except OSError as error:
         raise CommandError(
             f"cannot listen on {args.host}:{args.port} ({error.strerror or error}); "

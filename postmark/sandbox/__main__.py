@@ -29,9 +29,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="TOKEN",
         help="accept only this server token (repeatable; default: any non-empty token)",
     )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        dest="allowed_hosts",
+        metavar="NAME",
+        help="also answer requests addressed to this host name (repeatable)",
+    )
     args = parser.parse_args(argv)
     try:
-        serve(args.port, args.host, args.db, args.tokens)
+        serve(args.port, args.host, args.db, args.tokens, allowed_hosts=args.allowed_hosts)
     except OSError as err:
         print(
             f"error: cannot serve on {args.host}:{args.port}: {err.strerror or err}",

@@ -30,6 +30,8 @@ class Config:
     account_tokens: frozenset[str] | None = None
     server_name: str = "Sandbox"
     server_id: int = 1
+    #: ``Host`` names accepted beside this machine's (see :mod:`.http.guard`).
+    allowed_hosts: frozenset[str] = frozenset()
 
 
 class App:

@@ -46,6 +46,9 @@ class Sandbox:
             non-empty ``X-Postmark-Account-Token``.
         server_name: ``Name`` reported by ``GET /server``.
         log_requests: print one line per request to stderr.
+        allowed_hosts: ``Host`` names to answer beside ``localhost``, IP
+            addresses and this machine's name (say the docker compose service
+            name); other names are refused against DNS rebinding.
     """
 
     def __init__(
@@ -58,6 +61,7 @@ class Sandbox:
         server_name: str = "Sandbox",
         *,
         log_requests: bool = False,
+        allowed_hosts: Iterable[str] = (),
     ) -> None:
         self.host = host
         self.db = db
@@ -66,6 +70,7 @@ class Sandbox:
             tokens=None if tokens is None else frozenset(tokens),
             account_tokens=None if account_tokens is None else frozenset(account_tokens),
             server_name=server_name,
+            allowed_hosts=frozenset(allowed_hosts),
         )
         self._log_requests = log_requests
         self._app: App | None = None
@@ -237,13 +242,27 @@ class Sandbox:
         self._running_app().faults.add(str(kind), count, seconds=seconds, path=path)
 
 
-def serve(port: int, host: str, db: str, tokens: list[str] | None) -> None:
+def serve(
+    port: int,
+    host: str,
+    db: str,
+    tokens: list[str] | None,
+    *,
+    allowed_hosts: list[str] | None = None,
+) -> None:
     """Run a sandbox in the foreground until Ctrl-C, printing its URL first.
 
     This is what ``python -m postmark.sandbox`` (and the ``postmark sandbox``
     command) run.
     """
-    sandbox = Sandbox(port=port, host=host, db=db, tokens=tokens, log_requests=True)
+    sandbox = Sandbox(
+        port=port,
+        host=host,
+        db=db,
+        tokens=tokens,
+        log_requests=True,
+        allowed_hosts=allowed_hosts or (),
+    )
     sandbox._bind()
     where = "in memory (lost on exit)" if db == ":memory:" else db
     accepted = "any non-empty server token" if tokens is None else f"{len(tokens)} token(s)"

@@ -65,7 +65,9 @@ def test_public_signatures() -> None:
         None,
         "Sandbox",
     ]
-    assert list(inspect.signature(serve).parameters) == ["port", "host", "db", "tokens"]
+    serve_params = inspect.signature(serve).parameters
+    assert list(serve_params)[:4] == ["port", "host", "db", "tokens"]
+    assert all(p.kind is p.KEYWORD_ONLY for p in list(serve_params.values())[4:])
     fault = inspect.signature(Sandbox.inject_fault).parameters
     assert list(fault) == ["self", "kind", "count", "seconds", "path"]
 

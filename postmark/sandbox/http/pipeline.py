@@ -36,10 +36,14 @@ from .errors import (
     not_found,
 )
 from .faults import fault_error
+from .guard import check_admin_write, check_host
 from .router import DROP, Context, Drop, Reply, Request, Route, Router
 
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/json", "text/x-json"})
 ADMIN_PREFIX = "/__sandbox"
+# Deeper bodies are refused before any handler (or json.dumps, or the template
+# renderer) recurses through them; no Postmark payload nests a tenth as deep.
+MAX_JSON_DEPTH = 100
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,15 @@ class RouteTable:
 
 
 def dispatch(app: App, routes: RouteTable, request: Request) -> Reply | Drop:
-    """Answer one request (or drop it)."""
-    if request.path.lower().startswith(ADMIN_PREFIX):
+    """Answer one request (or drop it); foreign hosts and cross-site admin writes are refused."""
+    admin = request.path.lower().startswith(ADMIN_PREFIX)
+    try:
+        check_host(request, app.config.allowed_hosts)
+        if admin:
+            check_admin_write(request)
+    except ApiError as err:
+        return Reply.error(err)
+    if admin:
         return _local(app, routes, routes.admin, request)
     if request.method in ("GET", "HEAD") and _is_inbox(routes, request.path):
         return _local(app, routes, routes.inbox, request)
@@ -174,10 +185,27 @@ def _reject_constant(name: str) -> Any:
 
 
 def parse_json(body: bytes) -> Any:
-    """The JSON body, ``None`` when empty; 422 / 402 when malformed."""
+    """The JSON body, ``None`` when empty; 422 / 402 when malformed or nested too deeply."""
     if not body.strip():
         return None
     try:
-        return json.loads(body.decode("utf-8-sig"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError):
+        data = json.loads(body.decode("utf-8-sig"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise invalid_json() from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise ApiError(
+            402, f"Received invalid JSON input: nested deeper than {MAX_JSON_DEPTH} levels."
+        )
+    return data
+
+
+def _depth(data: Any) -> int:
+    """How deeply arrays and objects nest in ``data`` (without recursion)."""
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        value, level = todo.pop()
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, level)
+            todo.extend((child, level + 1) for child in children)
+    return deepest

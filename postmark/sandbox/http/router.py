@@ -10,7 +10,7 @@ A route is one function with a decorator::
 
 Paths match without regard to case (Postmark's SDKs spell the same path
 ``deliverystats`` and ``deliveryStats``) and a trailing slash is ignored.
-``{name}`` matches one segment, ``{name:int}`` only digits; a literal segment
+``{name}`` matches one segment, ``{name:int}`` only ASCII digits; a literal segment
 beats a parameter, so ``/templates/validate`` wins over ``/templates/{idOrAlias}``.
 A handler returns JSON-ready data (answered with HTTP 200), a :class:`Reply`,
 or raises :class:`~postmark.sandbox.http.errors.ApiError`.
@@ -198,7 +198,7 @@ def _bind(pattern: list[str], parts: list[str]) -> dict[str, str] | None:
     for expected, actual in zip(pattern, parts, strict=True):
         if expected.startswith("{"):
             name, _, kind = expected[1:-1].partition(":")
-            if kind == "int" and not actual.isdigit():
+            if kind == "int" and not (actual.isascii() and actual.isdigit()):
                 return None
             params[name] = actual
         elif expected.lower() != actual.lower():

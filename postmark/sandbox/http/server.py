@@ -4,11 +4,19 @@ Every response carries ``Content-Length`` so clients can reuse connections.
 Request bodies are read in full before anything else happens, so a rejected
 request never desynchronises a kept-alive connection; bodies over
 :data:`MAX_READ` bytes are refused with 413 and the connection is closed.
+
+A request whose body boundaries are ambiguous (Content-Length with
+Transfer-Encoding, a coding other than chunked, a malformed chunk size) gets
+400 and the connection is closed, so nothing smuggled after it is answered.
+Every method reaches the pipeline (so TRACE or CONNECT get JSON, not
+http.server's HTML 501), http.server's own refusals are JSON too, and a TLS
+client gets one log line instead of its handshake bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import sys
 import threading
@@ -22,6 +30,12 @@ from .router import Drop, Reply, Request
 
 MAX_READ = 64 * 1024 * 1024  # larger than any Postmark limit (50 MB batches)
 IDLE_TIMEOUT = 120.0  # seconds a kept-alive connection may sit idle
+TLS_HANDSHAKE = b"\x16"  # first byte of a TLS ClientHello record
+_HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
+
+
+class BadFraming(Exception):
+    """The request's body boundaries cannot be trusted (answered 400, connection closed)."""
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
@@ -78,13 +92,50 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
-    def do_GET(self) -> None:
-        self._handle()
+    def __getattr__(self, name: str) -> Any:
+        # http.server answers a method without a ``do_<METHOD>`` (TRACE, CONNECT,
+        # anything made up) with an HTML 501; here every method reaches the
+        # pipeline, which answers Postmark-style JSON.
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
+    def handle_one_request(self) -> None:
+        if self._tls_hello():
+            self.close_connection = True
+            return
+        super().handle_one_request()
+
+    def _tls_hello(self) -> bool:
+        """Whether the client opened with a TLS handshake (an ``https://`` URL)."""
+        try:
+            first = self.rfile.peek(1)[:1]  # type: ignore[attr-defined]
+        except (TimeoutError, OSError):
+            return False  # the base class sees the same condition and closes
+        if first != TLS_HANDSHAKE:
+            return False
+        self.log_message(
+            "a TLS (https://) client connected; the sandbox speaks plain HTTP: use %s",
+            self.server.app.base_url or "http://",
+        )
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (bad request line, oversized headers) as JSON."""
+        self.close_connection = True
+        # An unparsable request line leaves the version at "HTTP/0.9", which
+        # would suppress the status line and headers: answer in HTTP/1.1.
+        self.request_version = self.protocol_version
+        text = message or self.responses.get(code, ("Bad request",))[0]
+        self._write(Reply.json({"Message": f"{text}."}, code))
 
     def _handle(self) -> None:
-        body, oversize = self._read_body()
+        try:
+            body, oversize = self._read_body()
+        except BadFraming as err:
+            self.close_connection = True  # the next request's start is unknown
+            self._write(Reply.json({"Message": str(err)}, 400))
+            return
         parts = urlsplit(self.path)
         request = Request(
             method=self.command,
@@ -101,14 +152,28 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(outcome)
 
     def _read_body(self) -> tuple[bytes, bool]:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+        """The body and whether it was too large; :class:`BadFraming` when its end is unclear.
+
+        Content-Length beside Transfer-Encoding, an encoding other than
+        ``chunked``, or two different lengths are how requests are smuggled
+        past proxies (RFC 9112, section 6.3): refused, connection closed.
+        """
+        encodings = self.headers.get_all("Transfer-Encoding") or []
+        lengths = {v.strip() for v in self.headers.get_all("Content-Length") or []}
+        if encodings and lengths:
+            raise BadFraming("A request may not carry both Content-Length and Transfer-Encoding.")
+        if encodings:
+            if [e.strip().lower() for e in ",".join(encodings).split(",")] != ["chunked"]:
+                raise BadFraming("Only 'Transfer-Encoding: chunked' is supported.")
             return self._read_chunked()
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_READ:
-            self.close_connection = True  # the rest of the stream cannot be trusted
+        if len(lengths) > 1:
+            raise BadFraming("The request has conflicting Content-Length headers.")
+        text = lengths.pop() if lengths else "0"
+        if not (text.isascii() and text.isdigit()):
+            raise BadFraming("Content-Length must be a number of bytes.")
+        length = int(text)
+        if length > MAX_READ:
+            self.close_connection = True  # the body is not read, so the stream is lost
             return b"", True
         return self.rfile.read(length), False
 
@@ -117,11 +182,11 @@ class _Handler(BaseHTTPRequestHandler):
         size = 0
         while True:
             line = self.rfile.readline(65537)
-            try:
-                length = int(line.split(b";")[0].strip() or b"0", 16)
-            except ValueError:
-                self.close_connection = True
-                return b"", True
+            size_text = line.split(b";")[0].strip()
+            # int(x, 16) also takes "0x1f", "+1f" and "1_f": accept bare hex only.
+            if not _HEX.fullmatch(size_text):
+                raise BadFraming("A chunk size is not a hexadecimal number.")
+            length = int(size_text, 16)
             if length == 0:
                 while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
                     pass  # trailers
@@ -150,4 +215,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.app.log_requests:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+            line = (format % args).encode("ascii", "backslashreplace").decode("ascii")
+            printable = "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
+            sys.stderr.write(f"{self.address_string()} - {printable}\n")

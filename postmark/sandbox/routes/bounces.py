@@ -12,6 +12,7 @@ from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..json_shapes import bounce_json
 from ..rules.bounces import BOUNCE_TYPES, find_type
+from ..store.connection import row_id
 from ..store.outbound import BounceFilter, BounceRow
 from .paging import boolean, date_range, paging
 
@@ -63,7 +64,8 @@ def _type_filter(name: str | None) -> str | None:
 
 
 def _bounce(ctx: Context) -> BounceRow:
-    row = ctx.app.store.bounce(int(ctx.params["id"]))
+    bounce_id = row_id(ctx.params["id"])
+    row = ctx.app.store.bounce(bounce_id) if bounce_id is not None else None
     if row is None:
         raise ApiError(1001, "This bounce was not found.")
     return row

@@ -15,6 +15,7 @@ from typing import Any
 from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..rules.validation import Kind, check_fields, is_valid_email
+from ..store.connection import row_id
 from .paging import paging
 
 routes = Router()
@@ -50,7 +51,8 @@ def create_rule(ctx: Context) -> Any:
 def delete_rule(ctx: Context) -> Any:
     """``DELETE /triggers/inboundrules/{triggerid}``."""
     text = ctx.params["id"]
-    row = ctx.app.store.rule(int(text)) if text.isdigit() else None
+    found = row_id(text)
+    row = ctx.app.store.rule(found) if found is not None else None
     if row is None:
         raise ApiError(812, f"The inbound rule '{text}' was not found.")
     ctx.app.store.delete_rule(row.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..http.errors import ApiError
 from ..http.router import Context
 from ..rules.clock import parse_query_date
+from ..store.connection import MAX_ROW_ID, row_id
 
 MAX_COUNT = 500
 MAX_WINDOW = 10_000  # count + offset, for bounces and messages
@@ -42,12 +43,13 @@ def paging(
 
 
 def _integer(text: str, name: str, code: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise ApiError(code, f"The '{name}' parameter must be an integer.") from None
-    if value < 0:
+    """A non-negative integer in ASCII digits (``int()`` also takes ``"١٢"``, ``"1_0"``)."""
+    digits = text.strip()
+    if digits.startswith("-") and digits[1:].isascii() and digits[1:].isdigit():
         raise ApiError(code, f"The '{name}' parameter must not be negative.")
+    value = row_id(digits)
+    if value is None:
+        raise ApiError(code, f"The '{name}' parameter must be an integer from 0 to {MAX_ROW_ID}.")
     return value
 
 

@@ -120,7 +120,7 @@ def _existing(ctx: Context, *, active: bool = True) -> TemplateRow:
     key = ctx.params["id_or_alias"]
     row = find_active(ctx.app.store, key) if active else ctx.app.store.template(key)
     if row is None:
-        raise not_found("TemplateId" if key.isdigit() else "Alias", key)
+        raise not_found("TemplateId" if key.isascii() and key.isdigit() else "Alias", key)
     return row
 
 

@@ -26,6 +26,7 @@ from ..rules.webhooks import (
     verify_answer,
     webhook_json,
 )
+from ..store.connection import row_id
 from ..store.settings import WebhookRow
 from ..store.streams import StreamRow
 
@@ -44,7 +45,8 @@ _STATUSES = (VERIFIED, UNVERIFIED)
 
 def _webhook(ctx: Context) -> WebhookRow:
     text = ctx.params["id"]
-    row = ctx.app.store.webhook(int(text)) if text.isdigit() else None
+    found = row_id(text)
+    row = ctx.app.store.webhook(found) if found is not None else None
     if row is None:
         raise ApiError(1352, f"Webhook with ID '{text}' was not found.")
     return row

@@ -14,6 +14,22 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+# SQLite integers are signed 64-bit: a larger Python int raises OverflowError.
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id(text: str) -> int | None:
+    """A path or query ID as a row ID; ``None`` when no row can have it.
+
+    Only ASCII digits count (``"²".isdigit()`` is true, ``int("²")`` fails)
+    and only values SQLite can hold, so ``/bounces/99999999999999999999999``
+    is "not found" rather than an OverflowError.
+    """
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_ROW_ID else None
+
 
 class StoreBase:
     """One connection, guarded by a re-entrant lock; every write is one transaction."""

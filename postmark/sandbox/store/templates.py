@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from .connection import StoreBase
+from .connection import StoreBase, row_id
 
 TEMPLATES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS templates (
@@ -67,8 +67,11 @@ class TemplateTables(StoreBase):
 
     def template(self, id_or_alias: str) -> TemplateRow | None:
         """A template by numeric ID, or by alias (any case; active ones first)."""
-        if id_or_alias.isdigit():
-            rows = self._query("SELECT * FROM templates WHERE id = ?", (int(id_or_alias),))
+        if id_or_alias.isascii() and id_or_alias.isdigit():
+            template_id = row_id(id_or_alias)
+            if template_id is None:
+                return None
+            rows = self._query("SELECT * FROM templates WHERE id = ?", (template_id,))
         else:
             rows = self._query(
                 "SELECT * FROM templates WHERE lower(alias) = ? ORDER BY active DESC, id DESC",

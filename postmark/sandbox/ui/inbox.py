@@ -26,6 +26,7 @@ from urllib.parse import quote
 from ..http.router import Context, Reply, Router
 from ..json_shapes import bounce_json, message_details
 from ..rules import clock
+from ..store.connection import MAX_ROW_ID, row_id
 from ..store.outbound import MessageRow
 
 routes = Router()
@@ -116,7 +117,7 @@ def message_list(ctx: Context) -> Reply:
     """The message list with search and paging, newest first."""
     query = (ctx.arg("q") or "").strip()
     page_text = ctx.arg("page") or "1"
-    page = max(int(page_text), 1) if page_text.isdigit() else 1
+    page = min(max(row_id(page_text) or 1, 1), MAX_ROW_ID // PAGE_SIZE)
     auto = ctx.arg("auto") != "0"
     total, rows = ctx.app.store.inbox_messages(query, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     base = f"/?q={quote(query)}" if query else "/?"
