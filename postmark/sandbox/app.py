@@ -8,6 +8,7 @@ imports nothing from the HTTP layer but the fault queue.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,13 +38,45 @@ class Config:
 class App:
     """Everything a request handler needs."""
 
-    def __init__(self, store: Store, config: Config) -> None:
+    def __init__(self, store: Store, config: Config, db_path: str = ":memory:") -> None:
         self.store = store
         self.config = config
+        self.db_path = db_path
         self.faults = FaultInjector()
         self.base_url = ""
         self.log_requests = False
         self.stopping = threading.Event()
+        # Servers made with POST /servers, by ID; only the default server's App
+        # holds them (see :mod:`.servers`).
+        self.servers: dict[int, App] = {}
+        self._workers: set[threading.Thread] = set()
+
+    def share(self, root: App) -> None:
+        """Use ``root``'s faults, URL, logging and lifetime (a created server)."""
+        self.faults, self.stopping, self._workers = root.faults, root.stopping, root._workers
+        self.base_url, self.log_requests, self.db_path = (
+            root.base_url,
+            root.log_requests,
+            root.db_path,
+        )
+
+    def in_background(self, work: Callable[[], None], name: str) -> None:
+        """Run ``work`` in a thread that :meth:`join_workers` waits for (bulk sends)."""
+
+        def run() -> None:
+            try:
+                work()
+            finally:
+                self._workers.discard(thread)
+
+        thread = threading.Thread(target=run, name=name, daemon=True)
+        self._workers.add(thread)
+        thread.start()
+
+    def join_workers(self, timeout: float = 10.0) -> None:
+        """Wait for background work to finish (before the stores close)."""
+        for thread in list(self._workers):
+            thread.join(timeout)
 
     def pause(self, seconds: float) -> None:
         """Sleep for a stall fault, waking early when the sandbox stops."""

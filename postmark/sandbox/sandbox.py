@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
+from . import servers
 from .app import App, Config
 from .http.faults import FAULT_KINDS
 from .http.server import SandboxHTTPServer
@@ -96,7 +97,7 @@ class Sandbox:
 
     def _bind(self) -> None:
         store = Store(self.db)
-        app = App(store, self._config)
+        app = App(store, self._config, self.db)
         app.log_requests = self._log_requests
         try:
             self._server = SandboxHTTPServer((self.host, self._requested_port), app, route_table())
@@ -105,6 +106,7 @@ class Sandbox:
             raise
         self._app = app
         app.base_url = self.url
+        servers.open_saved(app)
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until :meth:`stop` or Ctrl-C."""
@@ -128,6 +130,8 @@ class Sandbox:
             thread.join()
         server.close_connections()
         server.server_close()
+        app.join_workers()
+        servers.close_all(app)
         app.store.close()
         self._app = None
 
@@ -219,10 +223,12 @@ class Sandbox:
 
     def clear(self) -> None:
         """Forget everything stored (messages, bounces, suppressions, templates,
-        streams, webhooks, server settings, inbound messages and rules) and every
-        queued fault."""
+        streams, webhooks, server settings, inbound messages and rules, events,
+        bulk requests, created servers, domains, sender signatures, data
+        removals) and every queued fault."""
         app = self._running_app()
-        app.store.clear()
+        app.join_workers()
+        servers.reset(app)
         app.faults.clear()
 
     def inject_fault(

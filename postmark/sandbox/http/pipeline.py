@@ -9,7 +9,8 @@ An API request goes through, in order:
    not document either answer);
 3. the route's size limit: HTTP 413 (body ``{"Message": ...}`` only, as
    Postmark documents no body for it);
-4. the token: 401 / ErrorCode 10;
+4. the token (:mod:`.auth`), which also picks the server the request acts on:
+   401 / ErrorCode 10;
 5. media types: ``Accept`` must name JSON, and ``Content-Type`` too when
    there is a body; otherwise HTTP 415 with ErrorCode 409 (Postmark's older
    "JSON required" code; the 415 body is undocumented);
@@ -26,18 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..app import TEST_TOKEN, App, Config
-from .errors import (
-    AUTH_BAD_ACCOUNT,
-    AUTH_BAD_SERVER,
-    AUTH_MISSING,
-    ApiError,
-    invalid_json,
-    not_found,
-)
+from ..app import App
+from .auth import authenticate, check_token
+from .errors import ApiError, invalid_json, not_found
 from .faults import fault_error
 from .guard import check_admin_write, check_host
-from .router import DROP, Context, Drop, Reply, Request, Route, Router
+from .router import DROP, Context, Drop, Reply, Request, Router
+
+__all__ = ["RouteTable", "check_token", "dispatch", "handle_api", "parse_json"]
 
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/json", "text/x-json"})
 ADMIN_PREFIX = "/__sandbox"
@@ -132,34 +129,10 @@ def _call_api(app: App, api: Router, request: Request) -> Any:
     if request.oversize or len(request.body) > route.max_body:
         limit = route.max_body // (1024 * 1024)
         raise ApiError(None, f"Request entity too large: the limit is {limit} MB.", 413)
-    token, is_test = check_token(app.config, route, request)
+    server, token, is_test = authenticate(app, route, request)
     check_media_types(request)
     data = parse_json(request.body)
-    return route.handler(Context(app, request, match.params, data, token, is_test))
-
-
-def check_token(config: Config, route: Route, request: Request) -> tuple[str, bool]:
-    """The token of a request and whether it is ``POSTMARK_API_TEST``; 401 otherwise.
-
-    Postmark treats token values case-insensitively. ``POSTMARK_API_TEST`` is
-    accepted only by the send routes: Postmark documents it for sending only.
-    """
-    if route.auth == "none":
-        return "", False
-    server = route.auth == "server"
-    name = "X-Postmark-Server-Token" if server else "X-Postmark-Account-Token"
-    token = (request.header(name) or "").strip()
-    if not token:
-        raise ApiError(10, AUTH_MISSING, 401)
-    invalid = ApiError(10, AUTH_BAD_SERVER if server else AUTH_BAD_ACCOUNT, 401)
-    if server and token.upper() == TEST_TOKEN:
-        if route.test_token:
-            return token, True
-        raise invalid
-    allowed = config.tokens if server else config.account_tokens
-    if allowed is not None and token.lower() not in {t.lower() for t in allowed}:
-        raise invalid
-    return token, False
+    return route.handler(Context(server, request, match.params, data, token, is_test))
 
 
 def _names_json(value: str | None) -> bool:

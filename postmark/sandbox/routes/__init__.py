@@ -3,7 +3,7 @@
 :func:`route_table` is the one place that puts the API, admin
 (:mod:`.admin`) and web inbox routers together for the request pipeline.
 
-To add an area (stats, servers, domains, ...) write a module with
+To add an area write a module with
 ``routes = Router()`` and decorated handler functions, and list it in
 :data:`AREAS`; to add an endpoint to an area, add one decorated function.
 """
@@ -16,15 +16,22 @@ from ..ui import inbox
 from . import (
     admin,
     bounces,
+    bulk,
+    data_removals,
+    domains,
     inbound,
     inbound_rules,
     messages,
+    senders,
     sending,
     server_info,
+    servers,
+    stats,
     streams,
     suppressions,
     template_push,
     templates,
+    tracking,
     webhooks,
 )
 
@@ -40,6 +47,13 @@ AREAS = (
     webhooks,
     inbound_rules,
     server_info,
+    bulk,
+    stats,
+    tracking,
+    servers,
+    domains,
+    senders,
+    data_removals,
 )
 
 

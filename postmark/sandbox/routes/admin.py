@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import servers
 from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..json_shapes import bounce_json, inbound_details, sandbox_message
@@ -68,7 +69,8 @@ def list_messages(ctx: Context) -> Any:
 @routes.route("DELETE", "/__sandbox/messages", auth="none")
 def clear(ctx: Context) -> Any:
     """Forget everything."""
-    ctx.app.store.clear()
+    ctx.app.join_workers()
+    servers.reset(ctx.app)
     ctx.app.faults.clear()
     return {"Message": "Cleared."}
 

@@ -127,7 +127,7 @@ def _accept(
     batch_item: bool,
     require_subject: bool = True,
 ) -> dict[str, Any]:
-    data = _with_server_tracking(ctx, data)
+    data = with_server_tracking(ctx, data)
     msg = validate_message(data, ctx.app.stream_type, require_subject=require_subject)
     if ctx.test_token:
         return accept_test_job(msg)
@@ -135,7 +135,7 @@ def _accept(
     return deliver(ctx.app.store, msg, raw, template)
 
 
-def _with_server_tracking(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+def with_server_tracking(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """A message's own TrackOpens/TrackLinks win; left out, the server's settings apply.
 
     ``TrackLinks: ""`` counts as left out (PHP clients send it for "not set").

@@ -11,8 +11,10 @@ Where Postmark is silent, the sandbox chooses:
 
 * hook URLs on this machine (``localhost``) are accepted, although Postmark
   refuses internal addresses (606): local endpoints are what a sandbox is for;
-* ``DeliveryType`` is fixed at ``Sandbox``: sending that value is a no-op,
-  ``Live`` answers 615 (action not supported), anything else 613;
+* ``DeliveryType`` is ``Sandbox`` for the default server; a server made with
+  ``POST /servers`` may be created ``Live`` (nothing is delivered either
+  way); an edit may repeat the value (a no-op), another one answers 615
+  (action not supported), an unknown one 613;
 * the read-only fields of the server JSON (``ID``, ``ApiTokens``,
   ``ServerLink``, ``InboundAddress``, ``InboundHash``) are ignored, so a
   client may send back what ``GET /server`` gave it; other unknown fields
@@ -34,6 +36,7 @@ COLORS = ("Purple", "Blue", "Turquoise", "Green", "Red", "Yellow", "Grey", "Oran
 HOOK_FIELDS = ("InboundHookUrl", "BounceHookUrl", "OpenHookUrl", "DeliveryHookUrl", "ClickHookUrl")
 MAX_SPAM_THRESHOLD = 30
 DELIVERY_TYPE = "Sandbox"
+DELIVERY_TYPES = ("Live", "Sandbox")
 
 DEFAULTS: Mapping[str, Any] = {
     "Color": "Purple",
@@ -71,20 +74,27 @@ def current(store: Store, default_name: str) -> dict[str, Any]:
     return {"Name": default_name, **DEFAULTS, **store.server_settings()}
 
 
-def checked_edit(body: Any) -> dict[str, Any]:
-    """The settings a ``PUT /server`` body changes, validated, in canonical spelling."""
+def checked_edit(body: Any, *, delivery_type: str | None = DELIVERY_TYPE) -> dict[str, Any]:
+    """The settings a ``PUT /server`` body changes, validated, in canonical spelling.
+
+    ``delivery_type`` is the server's ``DeliveryType``, which an edit may only
+    repeat; ``None`` when creating a server (``POST /servers``), which may
+    choose ``Live`` or ``Sandbox`` (either way nothing is delivered).
+    """
     if not isinstance(body, dict) or not body:
         raise ApiError(609, "No server data was received.")
     fields = check_fields({k: v for k, v in body.items() if k not in READ_ONLY}, EDITABLE)
     changes: dict[str, Any] = {}
     for name, value in fields.items():
         checker = _CHECKS.get(name)
-        if checker is None:
+        if name == "DeliveryType":
+            chosen = _delivery_type(value, delivery_type)
+            if delivery_type is None:
+                changes[name] = chosen
+        elif checker is None:
             changes[name] = value
-        elif name != "DeliveryType":
-            changes[name] = checker(value)
         else:
-            checker(value)  # validated only: the sandbox stays a sandbox server
+            changes[name] = checker(value)
     return changes
 
 
@@ -127,12 +137,11 @@ def _inbound_domain(value: str) -> str:
     return value
 
 
-def _delivery_type(value: str) -> str:
-    if value.lower() not in ("live", "sandbox"):
-        raise ApiError(613, f"Invalid 'DeliveryType' value: '{value}'. Use Live or Sandbox.")
-    if value.lower() != DELIVERY_TYPE.lower():
+def _delivery_type(value: str, current: str | None) -> str:
+    chosen = _one_of(value, DELIVERY_TYPES, 613, "DeliveryType")
+    if current is not None and chosen != current:
         raise ApiError(615, "The 'DeliveryType' of a server cannot be changed after it is created.")
-    return DELIVERY_TYPE
+    return chosen
 
 
 _CHECKS: Mapping[str, Callable[[Any], Any]] = {
@@ -141,6 +150,5 @@ _CHECKS: Mapping[str, Callable[[Any], Any]] = {
     "TrackLinks": _track_links,
     "InboundSpamThreshold": _threshold,
     "InboundDomain": _inbound_domain,
-    "DeliveryType": _delivery_type,
     **{name: _hook_url for name in HOOK_FIELDS},
 }

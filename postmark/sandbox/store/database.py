@@ -8,8 +8,10 @@ not at all). A file database uses WAL journaling and survives restarts.
 :class:`Store` is assembled here from table groups that share that
 connection: outbound mail (:mod:`.outbound`: messages, bounces,
 suppressions), :mod:`.templates`, :mod:`.streams`, :mod:`.settings`
-(server settings, webhooks) and :mod:`.inbound` (received messages,
-inbound rules).
+(server settings, webhooks), :mod:`.inbound` (received messages,
+inbound rules), :mod:`.tracking` (outbound events), :mod:`.bulk` (bulk
+requests), :mod:`.account` (created servers, domains, signatures, data
+removals; used in the default server's store only) and :mod:`.removals`.
 
 The store knows tables and filters, not Postmark's rules: routes decide what
 a row means and how it is shown.
@@ -17,18 +19,34 @@ a row means and how it is shown.
 
 from __future__ import annotations
 
+from .account import ACCOUNT_SCHEMA, ACCOUNT_TABLES, AccountTables
+from .bulk import BULK_SCHEMA, BULK_TABLES, BulkTables
 from .inbound import INBOUND_SCHEMA, INBOUND_TABLES, InboundTables
 from .outbound import OUTBOUND_SCHEMA, OUTBOUND_TABLES, OutboundTables
+from .removals import RemovalTables
 from .settings import SETTINGS_SCHEMA, SETTINGS_TABLES, SettingsTables
 from .streams import STREAMS_SCHEMA, StreamTables
 from .templates import TEMPLATE_TABLES, TEMPLATES_SCHEMA, TemplateTables
+from .tracking import EVENT_TABLES, EVENTS_SCHEMA, TrackingTables
 
 # 2: server settings, webhooks, inbound messages and rules (new tables only, so a
 # version-1 file opens unchanged and gains them).
-SCHEMA_VERSION = 2
+# 3: events, bulk requests, account tables (servers, domains, signatures,
+# data removals); new tables only again.
+SCHEMA_VERSION = 3
 
 
-class Store(OutboundTables, TemplateTables, StreamTables, InboundTables, SettingsTables):
+class Store(
+    OutboundTables,
+    TemplateTables,
+    StreamTables,
+    InboundTables,
+    SettingsTables,
+    TrackingTables,
+    BulkTables,
+    AccountTables,
+    RemovalTables,
+):
     """Thread-safe access to the sandbox database."""
 
     def __init__(self, path: str = ":memory:") -> None:
@@ -44,6 +62,9 @@ class Store(OutboundTables, TemplateTables, StreamTables, InboundTables, Setting
                 + STREAMS_SCHEMA
                 + SETTINGS_SCHEMA
                 + INBOUND_SCHEMA
+                + EVENTS_SCHEMA
+                + BULK_SCHEMA
+                + ACCOUNT_SCHEMA
             )
             self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self._seed_streams()
@@ -55,6 +76,9 @@ class Store(OutboundTables, TemplateTables, StreamTables, InboundTables, Setting
             *TEMPLATE_TABLES,
             *SETTINGS_TABLES,
             *INBOUND_TABLES,
+            *EVENT_TABLES,
+            *BULK_TABLES,
+            *ACCOUNT_TABLES,
         )
         with self._tx() as conn:
             for table in tables:
