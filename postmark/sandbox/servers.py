@@ -98,6 +98,7 @@ def reset(root: App) -> None:
     for server_id in list(root.servers):
         _discard(root, root.servers.pop(server_id))
     root.store.clear()
+    root.store.restart_server_ids()
 
 
 def _discard(root: App, server: App) -> None:

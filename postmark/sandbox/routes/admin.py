@@ -1,12 +1,15 @@
 """Admin routes under ``/__sandbox/``: test hooks, not Postmark routes.
 
-They need no token, ignore fault injection and always answer JSON:
+They need no token, ignore fault injection and always answer JSON; the
+ones that change state need ``Content-Type: application/json`` (with a body)
+and no foreign ``Origin`` (see :mod:`postmark.sandbox.http.guard`):
 
 ``GET /__sandbox/health``
     ``{"Status": "OK", "Url": ...}``.
 ``GET /__sandbox/messages``
     ``{"TotalCount": n, "Messages": [...]}``, oldest first, each as
-    ``Sandbox.messages()`` returns it.
+    ``Sandbox.messages()`` returns it; one page: ``?count=`` (1-500,
+    default 100) and ``&offset=``.
 ``DELETE /__sandbox/messages``
     Forget everything stored (messages, bounces, suppressions, templates,
     streams, webhooks, server settings, inbound messages and rules) and
@@ -41,16 +44,12 @@ from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..json_shapes import bounce_json, inbound_details, sandbox_message
 from ..rules.inbound import InboundError, receive
+from ..store.connection import MAX_ROW_ID, row_id
 
 routes = Router()
 
-
-def all_messages(ctx: Context) -> list[dict[str, Any]]:
-    """Every stored message, oldest first, in ``Sandbox.messages()`` form."""
-    store = ctx.app.store
-    return [
-        sandbox_message(r, store.bounces_for_message(r.message_id)) for r in store.all_messages()
-    ]
+DEFAULT_PAGE = 100
+MAX_PAGE = 500
 
 
 @routes.route("GET", "/__sandbox/health", auth="none")
@@ -61,9 +60,21 @@ def health(ctx: Context) -> Any:
 
 @routes.route("GET", "/__sandbox/messages", auth="none")
 def list_messages(ctx: Context) -> Any:
-    """Every stored message."""
-    messages = all_messages(ctx)
-    return {"TotalCount": len(messages), "Messages": messages}
+    """One page of stored messages, oldest first (``?count=`` 1-500, default 100, ``&offset=``)."""
+    count = _number(ctx, "count", DEFAULT_PAGE, 1, MAX_PAGE)
+    offset = _number(ctx, "offset", 0, 0, MAX_ROW_ID)
+    store = ctx.app.store
+    total, rows = store.messages_page(count, offset)
+    page = [sandbox_message(r, store.bounces_for_message(r.message_id)) for r in rows]
+    return {"TotalCount": total, "Messages": page}
+
+
+def _number(ctx: Context, name: str, default: int, low: int, high: int) -> int:
+    text = ctx.arg(name)
+    value = default if text is None else row_id(text)
+    if value is None or not low <= value <= high:
+        raise ApiError(400, f"'{name}' must be a whole number from {low} to {high}.", 400)
+    return value
 
 
 @routes.route("DELETE", "/__sandbox/messages", auth="none")

@@ -46,7 +46,8 @@ def send_bulk(ctx: Context) -> Any:
         submitted_ts=clock.now(),
         status="Accepted",
         total=len(composed),
-        subject=str(composed[0][0].get("Subject") or ""),
+        # the shared Subject as sent; a template's, rendered for the first recipient
+        subject=str(body.get("Subject") or composed[0][0].get("Subject") or ""),
         request=body,
     )
     if not ctx.test_token:

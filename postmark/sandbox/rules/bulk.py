@@ -5,8 +5,9 @@ recipient (``To``/``Cc``/``Bcc``, ``TemplateModel``, ``Metadata``,
 ``Headers``) and the message each recipient would get, with
 ``{{placeholders}}`` in the shared Subject and bodies filled from the
 recipient's ``TemplateModel`` (or a stored template's, with ``TemplateId``
-or ``TemplateAlias``). One problem answers its own ErrorCode (300, 1101...);
-several answer ErrorCode 11 with an ``Errors`` list, and nothing is sent.
+or ``TemplateAlias``). One problem (or one problem of the shared message, however many
+recipients it spoils) answers its own ErrorCode (300, 1101...); several
+answer ErrorCode 11 with an ``Errors`` list; either way nothing is sent.
 The request is then stored ``Accepted`` and a background thread stores one
 message per recipient, ``Processing`` until ``Completed``; a suppressed
 recipient counts in ``FailedCount`` instead (as Postmark documents).
@@ -88,7 +89,9 @@ def checked_request(app: App, body: Any) -> list[Composed]:
             composed.append((data, used))
         except ApiError as err:
             problems.append((index, err))
-    if len(problems) == 1:
+    # A problem of the shared message repeats for every recipient: say it once.
+    distinct = {(err.error_code, err.message) for _, err in problems}
+    if len(distinct) == 1:
         raise problems[0][1]
     if problems:
         raise BulkError(problems)

@@ -86,6 +86,12 @@ class AccountTables(StoreBase):
             for r in self._query("SELECT * FROM servers ORDER BY id")
         ]
 
+    def restart_server_ids(self) -> None:
+        """After everything is forgotten, the next created server is ID 2 again."""
+        with self._tx() as conn:
+            conn.execute("DELETE FROM servers")
+            conn.execute("DELETE FROM sqlite_sequence WHERE name = 'servers'")
+
     def delete_server(self, server_id: int) -> None:
         """Forget a created server."""
         with self._tx() as conn:

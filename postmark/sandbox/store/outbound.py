@@ -220,6 +220,11 @@ class OutboundTables(StoreBase):
         """Every stored message, oldest first."""
         return [_message(r) for r in self._query("SELECT * FROM messages ORDER BY pk")]
 
+    def messages_page(self, count: int, offset: int) -> tuple[int, list[MessageRow]]:
+        """One page of every stream's messages, oldest first, and how many there are."""
+        total, rows = self._page("messages", [], [], "pk", count, offset)
+        return total, [_message(r) for r in rows]
+
     def search_messages(
         self, flt: MessageFilter, count: int, offset: int
     ) -> tuple[int, list[MessageRow]]:
