@@ -15,6 +15,7 @@ TEST_DEPS = [
     "responses>=0.23",
     "pytest-django>=4.5",
     "hypothesis>=6",
+    "pyyaml>=6",  # reads Postmark's spec files for the sandbox fuzz test
 ]
 LINT_DEPS = ["ruff>=0.5", "mypy>=1.8", "types-requests"]
 DOCS_DEPS = ["sphinx>=7.2", "furo>=2024.1", "myst-parser>=3"]
