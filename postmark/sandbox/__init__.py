@@ -40,12 +40,27 @@ Postmark API served (paths ignore case and a trailing slash):
   :mod:`.rules.webhooks`).
 * Inbound rule triggers: ``GET|POST /triggers/inboundrules``, ``DELETE
   /triggers/inboundrules/{id}``.
+* Bulk: ``POST /email/bulk``, ``GET /email/bulk/{id}``, ``GET /email/bulk``
+  (see :mod:`.rules.bulk`).
+* Stats: ``GET /stats/outbound`` and ``/sends``, ``/bounces``, ``/spam``,
+  ``/tracked``, ``/opens`` (``/platforms``, ``/emailclients``,
+  ``/readtimes``), ``/clicks`` (``/browserfamilies``, ``/platforms``,
+  ``/location``), computed from stored mail and the ``events`` table (see
+  :mod:`.rules.stats`); opens and clicks: ``GET /messages/outbound/opens``,
+  ``/opens/{id}``, ``/clicks``, ``/clicks/{id}``.
+* Account (``X-Postmark-Account-Token``): ``/servers`` (see
+  :mod:`.servers`), ``/domains`` with ``verifyDkim``, ``verifyReturnPath``,
+  ``verifyspf``, ``rotatedkim`` and ``/senders`` with ``resend``,
+  ``verifyspf``, ``requestnewdkim`` (see :mod:`.rules.domains`),
+  ``/data-removals``, ``PUT /templates/push``.
 
-Tokens: by default any non-empty ``X-Postmark-Server-Token`` is accepted
-(``Sandbox(tokens=[...])`` restricts them), and so is any non-empty
-``X-Postmark-Account-Token`` on ``PUT /templates/push``
-(``account_tokens=[...]``); ``POSTMARK_API_TEST`` works on the send
-endpoints only and stores nothing, like Postmark's test token.
+Tokens: by default any non-empty ``X-Postmark-Server-Token`` reaches the
+default server (``Sandbox(tokens=[...])`` restricts them), a created
+server's token reaches that server only, and any non-empty
+``X-Postmark-Account-Token`` opens the account routes
+(``account_tokens=[...]``); a token of the wrong kind is told which header
+the route needs. ``POSTMARK_API_TEST`` works on the send endpoints only and
+stores nothing, like Postmark's test token.
 
 Bounce testing: mail to ``<type>@bounce-testing.postmarkapp.com`` (any case,
 ``Hard_Bounce`` works; the ``X-PM-Bounce-Type`` header picks the type for
@@ -55,9 +70,15 @@ answers 406 until ``PUT /bounces/{id}/activate`` or a suppression delete.
 
 Where Postmark's documentation is silent, the sandbox chooses (and tests):
 
-* unknown path, or a known path with another method: HTTP 404,
-  ``{"ErrorCode": 404, "Message": ...}`` (no 405: ErrorCode 405 once meant
-  "not allowed to send");
+* unknown path, or a known path with another method (TRACE, CONNECT and
+  made-up methods included): HTTP 404, ``{"ErrorCode": 404, "Message":
+  ...}`` (no 405: ErrorCode 405 once meant "not allowed to send");
+* an ID no row can have (Unicode digits, beyond 64 bits) is "not found";
+  JSON nested deeper than 100 levels is 422 / 402; Content-Length with
+  Transfer-Encoding is 400 and closes the connection;
+* a ``Host`` that is not this machine gets 403 (DNS rebinding; see
+  :mod:`.http.guard`), and so does a state-changing admin request from
+  another ``Origin`` or without a JSON ``Content-Type``;
 * HTTP 413 (over 10 MB on single sends, 50 MB on batches; a batch entry over
   10 MB fails alone with 300): body ``{"Message": ...}`` without ErrorCode;
 * HTTP 415 when ``Accept`` does not name JSON (``*/*`` does not count) or a
@@ -92,7 +113,7 @@ asked for directly.
 
 Admin routes (not Postmark's; no token; never faulted), see
 :mod:`postmark.sandbox.routes.admin`: ``GET /__sandbox/health``, ``GET|DELETE
-/__sandbox/messages``, ``GET /__sandbox/bounces``, ``GET|POST
+/__sandbox/messages`` (paged: ``count``, ``offset``), ``GET /__sandbox/bounces``, ``GET|POST
 /__sandbox/inbound``, ``GET|POST|DELETE /__sandbox/faults`` with
 ``{"kind": "429"|"500"|"503"|"stall"|"drop", "count": 1, "seconds": 0.0,
 "path": "/email"}``.

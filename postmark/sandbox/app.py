@@ -22,7 +22,7 @@ TEST_TOKEN = "POSTMARK_API_TEST"  # noqa: S105 - Postmark's public test token
 
 @dataclass(frozen=True)
 class Config:
-    """Who may call the sandbox and how its one server is described.
+    """Who may call a server of the sandbox and how that server is described.
 
     ``None`` token sets accept any non-empty token of that kind.
     """
