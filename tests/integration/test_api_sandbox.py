@@ -26,30 +26,6 @@ REMOTE_HOOK = "https://hooks.example.com/postmark"
 INBOUND = "4f7c2d1e9a0b@inbound.postmarkapp.com"
 
 
-@pytest.fixture(scope="module")
-def running() -> Iterator[Sandbox]:
-    with Sandbox(account_tokens=["e2e-account-token"]) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(running: Sandbox) -> Sandbox:
-    running.clear()
-    return running
-
-
-@pytest.fixture
-def client(sandbox: Sandbox) -> Iterator[ServerClient]:
-    with ServerClient("e2e-server-token", base_url=sandbox.url, retries=0) as server_client:
-        yield server_client
-
-
-@pytest.fixture
-def account(sandbox: Sandbox) -> Iterator[AccountClient]:
-    with AccountClient("e2e-account-token", base_url=sandbox.url, retries=0) as account_client:
-        yield account_client
-
-
 class Hook:
     """A loopback endpoint: records the JSON posted to it, answers 200 (or queued statuses)."""
 

@@ -1,56 +1,23 @@
 """End to end over real sockets, for the areas the sandbox learned last: stats, opens and
 clicks, bulk sends, and the account API (servers, domains, sender signatures, data removals).
 
-ServerClient / AccountClient -> HTTP -> the sandbox -> SQLite, as in test_api_sandbox.py.
+ServerClient / AccountClient -> HTTP -> the sandbox -> SQLite, as in test_api_sandbox.py
+(fixtures in conftest.py).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from postmark import AccountClient, ServerClient
-from postmark.exceptions import APIError, UnauthorizedError, UnprocessableEntityError
+from postmark.exceptions import APIError, UnauthorizedError
 from postmark.sandbox import Sandbox
 from postmark.sandbox.store.tracking import EventRow
 
-SENDER = "app@example.com"
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[Sandbox]:
-    with Sandbox(account_tokens=["e2e-account-token"]) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(running: Sandbox) -> Sandbox:
-    running.clear()
-    return running
-
-
-@pytest.fixture
-def client(sandbox: Sandbox) -> Iterator[ServerClient]:
-    with ServerClient("e2e-server-token", base_url=sandbox.url, retries=0) as server_client:
-        yield server_client
-
-
-@pytest.fixture
-def account(sandbox: Sandbox) -> Iterator[AccountClient]:
-    with AccountClient("e2e-account-token", base_url=sandbox.url, retries=0) as account_client:
-        yield account_client
-
-
-def send(client: ServerClient, **fields: Any) -> str:
-    values: dict[str, Any] = {"sender": SENDER, "to": "ann@example.com", "subject": "Hi"}
-    values.update(fields)
-    values.setdefault("text_body", "Hello")
-    message_id = client.email.send(**values).message_id
-    assert message_id is not None
-    return message_id
+from .test_api_sandbox import SENDER, error_code, send
 
 
 def record(sandbox: Sandbox, kind: str, message_id: str, **payload: Any) -> None:
@@ -116,12 +83,6 @@ def test_stats_from_sends_bounces_opens_and_clicks(client: ServerClient, sandbox
     )
     assert [o["Recipient"] for o in client.messages.iter_opens()] == ["ann@example.com"]
     assert error_code(client.messages.message_opens, "no-such-message") == 701
-
-
-def error_code(call: Any, *args: Any, **kwargs: Any) -> int | None:
-    with pytest.raises(UnprocessableEntityError) as caught:
-        call(*args, **kwargs)
-    return caught.value.error_code
 
 
 # --- bulk ------------------------------------------------------------------------------

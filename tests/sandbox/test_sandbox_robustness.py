@@ -14,6 +14,7 @@ import ssl
 import time
 
 import pytest
+import raw_http
 from sandbox_helpers import Api, assert_error
 
 from postmark.sandbox import Sandbox
@@ -199,21 +200,6 @@ def _read_all(conn: socket.socket) -> bytes:
 
 
 def _read_response(conn: socket.socket) -> tuple[bytes, bytes]:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    while len(body) < length:
-        chunk = conn.recv(65536)
-        if not chunk:
-            break
-        body += chunk
-    return head, body
+    received = raw_http.read_request(conn)  # any HTTP/1.1 message with a Content-Length
+    assert received is not None, "the connection closed without an answer"
+    return received

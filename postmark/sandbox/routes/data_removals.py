@@ -16,7 +16,6 @@ from .. import servers
 from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..rules.validation import Kind, check_fields, is_valid_email
-from ..store.connection import row_id
 
 routes = Router()
 
@@ -51,8 +50,7 @@ def create_removal(ctx: Context) -> Any:
 @routes.route("GET", "/data-removals/{id}", auth="account")
 def get_removal(ctx: Context) -> Any:
     """``GET /data-removals/{id}``: ``{ID, Status}``."""
-    found = row_id(ctx.params["id"])
-    record = ctx.app.store.record(TABLE, found) if found is not None else None
+    record = ctx.app.store.record(TABLE, ctx.params["id"])
     if record is None:
         raise ApiError(1301, f"The data removal request '{ctx.params['id']}' was not found.")
     return {"ID": record.id, "Status": record.data["Status"]}

@@ -17,7 +17,6 @@ from ..http.router import Context, Router
 from ..rules import domains
 from ..rules.validation import Kind, check_fields
 from ..store.account import Record
-from ..store.connection import row_id
 from .paging import paging
 
 routes = Router()
@@ -38,8 +37,7 @@ def _summary(record: Record) -> dict[str, Any]:
 
 
 def _domain(ctx: Context) -> Record:
-    found = row_id(ctx.params["id"])
-    record = ctx.app.store.record(TABLE, found) if found is not None else None
+    record = ctx.app.store.record(TABLE, ctx.params["id"])
     if record is None:
         raise ApiError(510, f"The domain '{ctx.params['id']}' was not found.")
     return record

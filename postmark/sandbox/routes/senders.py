@@ -23,7 +23,6 @@ from ..http.router import Context, Router
 from ..rules import domains
 from ..rules.validation import Kind, check_fields, is_valid_email
 from ..store.account import Record
-from ..store.connection import row_id
 from .paging import paging
 
 routes = Router()
@@ -50,8 +49,7 @@ def signature_json(ctx: Context, record: Record) -> dict[str, Any]:
 
 
 def _signature(ctx: Context) -> Record:
-    found = row_id(ctx.params["id"])
-    record = ctx.app.store.record(TABLE, found) if found is not None else None
+    record = ctx.app.store.record(TABLE, ctx.params["id"])
     if record is None:
         raise ApiError(501, f"The sender signature '{ctx.params['id']}' was not found.")
     return record

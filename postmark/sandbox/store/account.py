@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from .connection import StoreBase
+from .connection import StoreBase, row_id
 
 ACCOUNT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS servers (
@@ -123,9 +123,12 @@ class AccountTables(StoreBase):
                 (json.dumps(record.data), record.id),
             )
 
-    def record(self, table: str, record_id: int) -> Record | None:
-        """One record by ID."""
-        rows = self._query(f"SELECT * FROM {_table(table)} WHERE id = ?", (record_id,))  # noqa: S608
+    def record(self, table: str, record_id: int | str) -> Record | None:
+        """One record by ID (a path's text too: ``None`` for one no row can have)."""
+        found = row_id(record_id) if isinstance(record_id, str) else record_id
+        if found is None:
+            return None
+        rows = self._query(f"SELECT * FROM {_table(table)} WHERE id = ?", (found,))  # noqa: S608
         return _record(rows[0]) if rows else None
 
     def record_by_key(self, table: str, key: str) -> Record | None:
