@@ -9,6 +9,7 @@ import pytest
 from sandbox_helpers import Api, assert_error
 
 from postmark.sandbox import Sandbox
+from postmark.sandbox.rules import bulk as rules_bulk
 
 ORDER = ["Accepted", "Processing", "Completed"]
 
@@ -144,3 +145,24 @@ def test_test_token_validates_and_stores_nothing(sandbox: Sandbox, api: Api) -> 
     assert_error(api.post("/email/bulk", bulk(From=""), token="POSTMARK_API_TEST"), 422, 300)
     time.sleep(0.05)
     assert sandbox.messages() == []
+
+
+def test_progress_is_recorded_after_every_recipient(
+    sandbox: Sandbox, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background sender, run in the foreground: one progress step per stored message."""
+    app = sandbox._running_app()
+    body = {"Suppressions": [{"EmailAddress": "bob@example.com"}]}
+    assert api.post("/message-streams/outbound/suppressions", body).status == 200
+    composed = rules_bulk.checked_request(app, bulk())
+    steps: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(
+        app.store, "bulk_progress", lambda _id, status, ok, bad: steps.append((status, ok, bad))
+    )
+    rules_bulk.send_all(app, "some-id", composed)
+    assert steps == [
+        ("Processing", 0, 0),
+        ("Processing", 1, 0),
+        ("Processing", 1, 1),
+        ("Completed", 1, 1),
+    ]
