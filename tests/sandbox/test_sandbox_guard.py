@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from sandbox_helpers import Api, assert_error
 
@@ -79,3 +81,8 @@ def test_admin_writes_need_a_json_content_type(api: Api, content_type: str | Non
 
 def test_admin_reads_need_no_content_type(api: Api) -> None:
     assert api.get("/__sandbox/messages", headers={"Origin": "https://evil.example"}).status == 200
+
+
+def test_the_machines_own_name_is_answered(api: Api) -> None:
+    name = socket.gethostname()
+    assert api.get("/__sandbox/health", headers={"Host": f"{name}:8025"}).status == 200

@@ -49,8 +49,9 @@ def host_name(value: str) -> str:
 
 @lru_cache(maxsize=1)
 def _machine_names() -> frozenset[str]:
-    names = {socket.gethostname(), socket.getfqdn()}
-    return frozenset(n.lower().rstrip(".") for n in names if n)
+    # gethostname() only: getfqdn() asks DNS, which can hang where there is none.
+    name = socket.gethostname().lower().rstrip(".")
+    return frozenset({name, name.partition(".")[0]} - {""})
 
 
 def is_local_host(name: str, extra: Iterable[str] = ()) -> bool:
