@@ -16,7 +16,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 from postmark import config
@@ -36,6 +36,9 @@ from postmark.exceptions import (
     UnauthorizedError,
     UnprocessableEntityError,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 logger = logging.getLogger("postmark")
 E = TypeVar("E", bound=PostmarkError)
@@ -179,6 +182,14 @@ class Call:
         return f"<Call {self.label}>"
 
 
+class CallOptions(TypedDict, total=False):
+    """What a call sends besides its method and path (every field optional)."""
+
+    params: Mapping[str, Any] | None  # the query; None values are left out
+    json: Any  # a body to encode as JSON
+    body: bytes | None  # a body already encoded
+
+
 class Request(Generic[T]):
     """One API call as a section describes it, before any executor runs it.
 
@@ -194,13 +205,13 @@ class Request(Generic[T]):
         method: str,
         path: str,
         *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        body: bytes | None = None,
         decode: Callable[[Any], T] | None = None,
+        **options: Unpack[CallOptions],
     ) -> None:
-        self.method, self.path, self.params = method, path, params
-        self.json, self.body, self.decode = json, body, decode
+        self.method, self.path, self.decode = method, path, decode
+        self.params = options.get("params")
+        self.json = options.get("json")
+        self.body = options.get("body")
 
     def to_call(self, base_url: str, headers: Mapping[str, str]) -> Call:
         """The :class:`Call` that puts this request on the wire (JSON encoded here)."""
@@ -728,20 +739,35 @@ class ClientSettings:
         return f"<ClientSettings {self.base_url} timeout={self.timeout}>"
 
 
+class ConnectionOptions(TypedDict, total=False):
+    """The connection options of every client and transport, sync or async.
+
+    Each transport adds its own executor's options (a ``requests.Session``,
+    a Tornado ``AsyncHTTPClient``, a ``sleep`` function).
+    """
+
+    base_url: str | None  # default POSTMARK_API_URL, then https://api.postmarkapp.com
+    timeout: Timeout | None  # seconds or (connect, read); default POSTMARK_TIMEOUT or (10, 60)
+    retries: int | None  # extra attempts for a retryable failure (default 3, 0 disables)
+    deadline: float | None  # overall seconds one call may take, retries and waits included
+    ca_bundle: str | None  # a CA bundle to trust instead of the default one
+
+
 def client_settings(
     token: str,
     *,
     token_header: str,
-    base_url: str | None = None,
-    timeout: Timeout | None = None,
-    retries: int | None = None,
-    deadline: float | None = None,
     agent: tuple[str, ...] = (),
+    **options: Unpack[ConnectionOptions],
 ) -> ClientSettings:
     """Resolve a client's token, base URL, timeouts, retry policy and headers once.
 
-    ``agent`` adds parts to the User-Agent (the Tornado executor adds its version).
+    ``agent`` adds parts to the User-Agent (the Tornado executor adds its
+    version). ``ca_bundle`` is left to each transport: the sync one also
+    honours the bundle of a caller's ``requests.Session``.
     """
+    base_url, timeout = options.get("base_url"), options.get("timeout")
+    retries, deadline = options.get("retries"), options.get("deadline")
     headers = {
         "Accept": "application/json",
         "Content-Type": "application/json",

@@ -22,8 +22,8 @@ errors become the ``requests`` errors that method raises. Any other adapter
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -35,11 +35,16 @@ from urllib3.util import Retry
 from urllib3.util import Timeout as PoolTimeout
 
 from postmark.exceptions import ConfigurationError, PostmarkError
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 from postmark.protocol import (  # noqa: F401  (resolve_*, DEFAULT_*, Timeout: their old home)
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     Attempts,
     Call,
+    CallOptions,
+    ConnectionOptions,
     Request,
     Timeout,
     client_settings,
@@ -184,14 +189,13 @@ class Transport:
     Args:
         token: the server or account token (kept out of reprs, logs and errors).
         token_header: ``X-Postmark-Server-Token`` or ``X-Postmark-Account-Token``.
-        base_url: default ``POSTMARK_API_URL`` or https://api.postmarkapp.com.
-        timeout: seconds, or ``(connect, read)``; default ``POSTMARK_TIMEOUT`` or (10, 60).
-        retries: extra attempts for a retryable failure (default 3, ``0`` disables).
-        deadline: overall seconds one call may take, retries and waits included.
-        ca_bundle: a CA bundle path to trust instead of certifi's.
-        session: a ``requests.Session`` to use (its adapters, proxies and headers).
+        session: a ``requests.Session`` to use (its adapters, proxies and headers;
+            its ``verify`` bundle is honoured, its urllib3 retries must not replay POSTs).
         sleep: the wait between attempts (default :attr:`default_sleep`,
             ``time.sleep``); tests pass a recorder instead.
+        options: ``base_url``, ``timeout``, ``retries``, ``deadline``,
+            ``ca_bundle`` (certifi's bundle by default): see
+            :class:`~postmark.protocol.ConnectionOptions`.
     """
 
     #: How every transport built without ``sleep=`` waits between attempts.
@@ -202,22 +206,11 @@ class Transport:
         token: str,
         *,
         token_header: str,
-        base_url: str | None = None,
-        timeout: Timeout | None = None,
-        retries: int | None = None,
-        deadline: float | None = None,
-        ca_bundle: str | None = None,
         session: requests.Session | None = None,
         sleep: Callable[[float], object] | None = None,
+        **options: Unpack[ConnectionOptions],
     ) -> None:
-        settings = client_settings(
-            token,
-            token_header=token_header,
-            base_url=base_url,
-            timeout=timeout,
-            retries=retries,
-            deadline=deadline,
-        )
+        settings = client_settings(token, token_header=token_header, **options)
         self.base_url = settings.base_url
         self.timeout = settings.timeout
         self.retry_policy = settings.retry_policy
@@ -225,7 +218,7 @@ class Transport:
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
         self._refuse_replaying_adapter()
-        self._verify = _ca_bundle(ca_bundle, self.session)
+        self._verify = _ca_bundle(options.get("ca_bundle"), self.session)
         self._proxies = self._environment_proxies()
         # The session's own headers first: ours (token, JSON, User-Agent) win.
         self._headers = {k: v for k, v in self.session.headers.items() if isinstance(v, str)}
@@ -265,22 +258,14 @@ class Transport:
 
     # -- calls -------------------------------------------------------------------
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        body: bytes | None = None,
-    ) -> Any:
-        """Send one API call and return Postmark's decoded JSON.
+    def call(self, method: str, path: str, **options: Unpack[CallOptions]) -> Any:
+        """Send one API call (``params``, ``json`` or ``body``); Postmark's decoded JSON.
 
         Raises:
             APIError: Postmark answered with an error (a subclass per status/ErrorCode).
             TransportError: no usable answer (connection, TLS, timeout).
         """
-        return self.perform(Request(method, path, params=params, json=json, body=body))
+        return self.perform(Request(method, path, **options))
 
     def perform(self, request: Request[Any]) -> Any:
         """Run one :class:`~postmark.protocol.Request` (of an API section); its result."""
