@@ -235,6 +235,16 @@ class Request(Generic[T]):
         return f"<Request {self.method} {self.path}>"
 
 
+def wire_headers(call: Call) -> dict[str, str]:
+    """The call's headers plus the ``Content-Length`` requests would send."""
+    headers = dict(call.headers)
+    if call.body is not None:
+        headers["Content-Length"] = str(len(call.body))
+    elif call.method in ("POST", "PUT", "PATCH"):
+        headers["Content-Length"] = "0"
+    return headers
+
+
 def build_call(
     method: str,
     path: str,
@@ -274,6 +284,25 @@ def _error_class(status: int, error_code: int | None) -> type[APIError]:
     return APIError
 
 
+def _cut_short(body: bytes, headers: Mapping[str, str]) -> ConnectionError | None:
+    """The error for an answer shorter than its ``Content-Length``, or None.
+
+    Some HTTP clients (urllib3 1.x) hand over a body cut off mid-way without
+    complaint; the connection broke after the request went out, whatever
+    the client noticed. (A compressed body is decoded already: not checked.)
+    """
+    declared = headers.get("Content-Length") or headers.get("content-length")
+    if declared is None or headers.get("Content-Encoding") or headers.get("content-encoding"):
+        return None
+    try:
+        expected = int(declared)
+    except ValueError:
+        return None
+    if len(body) >= expected:
+        return None
+    return ConnectionError(f"answer cut short: {len(body)} of {expected} bytes")
+
+
 def _parse_body(body: bytes) -> tuple[Any, bool]:
     """(parsed JSON, True) or (None, False) for empty, truncated or non-JSON bodies."""
     if not body:
@@ -303,6 +332,9 @@ def decode_response(
     (500, 502, 504, or a 200 whose body cannot be read).
     """
     policy = policy or DEFAULT_RETRY_POLICY
+    short = _cut_short(body, headers or {})
+    if short is not None:
+        raise no_answer_error(call, short, nothing_sent=False, reason="IncompleteRead")
     data, ok = _parse_body(body)
     if status == 200:
         if not ok:
