@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
+
+from postmark.timestamps import parse_iso8601
 
 
 def _str(value: Any) -> str | None:
@@ -49,42 +49,12 @@ def _metadata(value: Any) -> dict[str, str]:
     }
 
 
-_ISO_8601 = re.compile(
-    r"^(?P<base>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)"
-    r"(?:\.(?P<fraction>\d+))?"
-    r"(?P<zone>Z|z|[+-]\d{2}:?\d{2})?$"
-)
-
-
 def parse_datetime(value: Any) -> datetime | None:
     """A datetime from Postmark's ISO 8601 times, or None.
 
     Postmark writes ``2024-05-14T13:25:02.4178645Z`` (seven fraction digits)
     and ``2024-05-14T09:21:37.5512864-04:00``; Python 3.10's
-    ``fromisoformat`` reads neither, so the fraction is cut to microseconds
-    and ``Z`` spelled as an offset first.
+    ``fromisoformat`` reads neither. The fraction is cut to microseconds;
+    a time without an offset stays naive (``postmark.timestamps``).
     """
-    text = _str(value)
-    match = _ISO_8601.match(text.strip()) if text else None
-    if match is None:
-        return None
-    fraction = (match["fraction"] or "")[:6].ljust(6, "0")
-    zone = match["zone"] or ""
-    if zone in ("Z", "z"):
-        zone = "+00:00"
-    elif zone and ":" not in zone:
-        zone = f"{zone[:3]}:{zone[3:]}"
-    try:
-        return datetime.fromisoformat(f"{match['base'].replace(' ', 'T')}.{fraction}{zone}")
-    except ValueError:
-        return None
-
-
-def _rfc2822(value: Any) -> datetime | None:
-    text = _str(value)
-    if not text:
-        return None
-    try:
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
+    return parse_iso8601(value)

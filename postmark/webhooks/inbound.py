@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from postmark.timestamps import parse_rfc2822
 from postmark.webhooks.base import WebhookEvent
-from postmark.webhooks.fields import _int, _rfc2822, _str
+from postmark.webhooks.fields import _int, _str
 from postmark.webhooks.payload import load_payload
 
 
@@ -114,7 +115,7 @@ class Inbound(WebhookEvent):
             subject=_str(data.get("Subject")),
             mailbox_hash=_str(data.get("MailboxHash")),
             date=_str(data.get("Date")),
-            sent_at=_rfc2822(data.get("Date")),
+            sent_at=parse_rfc2822(data.get("Date")),
             text_body=_str(data.get("TextBody")),
             html_body=_str(data.get("HtmlBody")),
             stripped_text_reply=_str(data.get("StrippedTextReply")),
