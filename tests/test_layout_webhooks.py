@@ -43,13 +43,14 @@ PUBLIC_BEFORE_THE_SPLIT = [
 #: Public (no underscore) but never listed in ``__all__``.
 ALSO_IMPORTED_BEFORE = ["BASIC_REALM"]
 #: Added since the split.
-ADDED: list[str] = []
+ADDED = ["MAX_DEPTH", "WebhookTooLarge"]
 
 MODULES = ["auth", "base", "events", "fields", "inbound", "payload"]
 
 
 def test_all_is_the_old_list_plus_the_additions() -> None:
-    assert webhooks.__all__ == PUBLIC_BEFORE_THE_SPLIT + ADDED
+    assert sorted(webhooks.__all__) == sorted(PUBLIC_BEFORE_THE_SPLIT + ADDED)
+    assert len(set(webhooks.__all__)) == len(webhooks.__all__)
 
 
 @pytest.mark.parametrize("name", PUBLIC_BEFORE_THE_SPLIT + ALSO_IMPORTED_BEFORE + ADDED)

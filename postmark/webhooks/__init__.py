@@ -57,10 +57,18 @@ from postmark.webhooks.events import (
 )
 from postmark.webhooks.fields import parse_datetime
 from postmark.webhooks.inbound import Header, Inbound, InboundAttachment, Mailbox, parse_inbound
-from postmark.webhooks.payload import MAX_EVENT_BYTES, MAX_INBOUND_BYTES, WebhookError, load_payload
+from postmark.webhooks.payload import (
+    MAX_DEPTH,
+    MAX_EVENT_BYTES,
+    MAX_INBOUND_BYTES,
+    WebhookError,
+    WebhookTooLarge,
+    load_payload,
+)
 
 __all__ = [
     "EVENT_TYPES",
+    "MAX_DEPTH",
     "MAX_EVENT_BYTES",
     "MAX_INBOUND_BYTES",
     "Agent",
@@ -82,6 +90,7 @@ __all__ = [
     "WebhookAuth",
     "WebhookError",
     "WebhookEvent",
+    "WebhookTooLarge",
     "basic_auth_header",
     "check_basic_auth",
     "check_secret_header",

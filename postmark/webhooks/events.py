@@ -11,7 +11,7 @@ from typing import Any
 from postmark.webhooks.base import WebhookEvent
 from postmark.webhooks.fields import _bool, _int, _metadata, _str, parse_datetime
 from postmark.webhooks.inbound import Inbound
-from postmark.webhooks.payload import load_payload
+from postmark.webhooks.payload import MAX_EVENT_BYTES, load_payload
 
 
 @dataclass(frozen=True)
@@ -257,18 +257,27 @@ EVENT_TYPES: dict[str, Any] = {
 _INBOUND_KEYS = frozenset({"FromFull", "ToFull", "OriginalRecipient", "StrippedTextReply"})
 
 
-def parse_event(body: bytes | str | Mapping[str, Any]) -> WebhookEvent:
+def parse_event(
+    body: bytes | str | Mapping[str, Any], *, max_bytes: int | None = MAX_EVENT_BYTES
+) -> WebhookEvent:
     """Any Postmark webhook payload, as its typed object.
 
     Returns a :class:`Bounce`, :class:`SpamComplaint`, :class:`Delivery`,
     :class:`Open`, :class:`Click`, :class:`SubscriptionChange`,
     :class:`Inbound` (no ``RecordType`` but inbound fields), or
-    :class:`UnknownEvent` for anything else.
+    :class:`UnknownEvent` for anything else. For any input it returns one of
+    those or raises :class:`WebhookError`, never another exception.
+
+    Args:
+        body: the request body, or its JSON already decoded.
+        max_bytes: the largest body accepted (None: no limit).
 
     Raises:
-        WebhookError: the body is not a JSON object.
+        WebhookTooLarge: the body is longer than ``max_bytes``.
+        WebhookError: the body is not a JSON object, or nested deeper than
+            :data:`MAX_DEPTH`.
     """
-    data = load_payload(body)
+    data = load_payload(body, max_bytes=max_bytes)
     record_type = data.get("RecordType")
     if isinstance(record_type, str) and record_type in EVENT_TYPES:
         event: WebhookEvent = EVENT_TYPES[record_type].from_dict(data)

@@ -14,7 +14,10 @@ def _str(value: Any) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # an int past Python's 4300-digit conversion limit
+            return None
     return None
 
 
@@ -24,7 +27,10 @@ def _int(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # "²" is a digit to isdigit(), not to int(); or past 4300 digits
+            return None
     return None
 
 
@@ -43,7 +49,7 @@ def _dict(value: Any) -> dict[str, Any]:
 def _metadata(value: Any) -> dict[str, str]:
     """Postmark's metadata values are strings; anything else is shown as text."""
     return {
-        str(key): item if isinstance(item, str) else json.dumps(item)
+        str(key): item if isinstance(item, str) else json.dumps(item, default=str)
         for key, item in _dict(value).items()
         if item is not None
     }

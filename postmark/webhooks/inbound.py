@@ -12,7 +12,7 @@ from typing import Any
 from postmark.timestamps import parse_rfc2822
 from postmark.webhooks.base import WebhookEvent
 from postmark.webhooks.fields import _int, _str
-from postmark.webhooks.payload import load_payload
+from postmark.webhooks.payload import MAX_INBOUND_BYTES, load_payload
 
 
 @dataclass(frozen=True)
@@ -162,10 +162,12 @@ def _attachments(value: Any) -> list[InboundAttachment]:
     ]
 
 
-def parse_inbound(body: bytes | str | Mapping[str, Any]) -> Inbound:
+def parse_inbound(
+    body: bytes | str | Mapping[str, Any], *, max_bytes: int | None = MAX_INBOUND_BYTES
+) -> Inbound:
     """An inbound-email payload (what Postmark POSTs to the server's InboundHookUrl).
 
-    Raises:
-        WebhookError: the body is not a JSON object.
+    Arguments and errors as for :func:`parse_event`, with a larger default
+    limit (:data:`MAX_INBOUND_BYTES`).
     """
-    return Inbound.from_dict(load_payload(body))
+    return Inbound.from_dict(load_payload(body, max_bytes=max_bytes))
