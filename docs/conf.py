@@ -108,5 +108,24 @@ def _insert_benchmarks(app: Any, docname: str, source: list[str]) -> None:
         source[0] = source[0].replace(BENCHMARK_MARKER, benchmark_text())
 
 
+def _reexported_data_comment(
+    app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]
+) -> None:
+    """A constant a package re-exports (``postmark.webhooks.MAX_EVENT_BYTES``) is
+    documented by the ``#:`` comment where it is defined, not by ``int``'s docstring."""
+    if what != "data":
+        return
+    from sphinx.pycode import ModuleAnalyzer
+
+    package, _, attr = name.rpartition(".")
+    for module_name, module in sorted(sys.modules.items()):
+        if module_name.startswith(f"{package}.") and vars(module).get(attr, lines) is obj:
+            comment = ModuleAnalyzer.for_module(module_name).find_attr_docs().get(("", attr))
+            if comment:
+                lines[:] = list(comment)
+                return
+
+
 def setup(app: Any) -> None:
     app.connect("source-read", _insert_benchmarks)
+    app.connect("autodoc-process-docstring", _reexported_data_comment)

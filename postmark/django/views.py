@@ -9,9 +9,11 @@ Every call is checked in this order:
    (``PostmarkImproperlyConfigured``, so a 500) unless
    ``POSTMARK_WEBHOOK_ALLOW_UNAUTHENTICATED = True``;
 3. size (``POSTMARK_WEBHOOK_MAX_BYTES``, default 10 MB;
-   ``POSTMARK_INBOUND_MAX_BYTES``, default 100 MB), checked on
+   ``POSTMARK_INBOUND_MAX_BYTES``, default 100 MB: ``MAX_EVENT_BYTES`` and
+   ``MAX_INBOUND_BYTES`` of :mod:`postmark.webhooks`), checked on
    Content-Length before reading and again while reading: 413;
-4. a JSON object: otherwise 400;
+4. a JSON object nested at most ``MAX_DEPTH`` levels: otherwise 400
+   (never 500, whatever the body);
 
 then the event's signal and ``webhook_event`` are sent, and the answer is
 200. The body is read from the request stream, so Django's
@@ -39,13 +41,10 @@ from postmark.webhooks import (
     WebhookAuth,
     WebhookError,
     WebhookEvent,
+    WebhookTooLarge,
     parse_event,
     parse_inbound,
 )
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -77,13 +76,11 @@ class WebhookView(View):  # type: ignore[misc]
         if auth is not None and not auth.check(request.headers):
             return self.unauthorized(auth)
         try:
-            body = self.read_body(request)
-        except _BodyTooLarge:
+            event = self.parse(self.read_body(request))
+        except WebhookTooLarge:
             return HttpResponse(
                 "Payload too large.", status=413, content_type="text/plain; charset=utf-8"
             )
-        try:
-            event = self.parse(body)
         except WebhookError as error:
             return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
         self.send_signals(event, request)
@@ -121,22 +118,31 @@ class WebhookView(View):  # type: ignore[misc]
             response["WWW-Authenticate"] = auth.challenge
         return response
 
+    def body_limit(self) -> int:
+        """The largest body accepted, in bytes: ``max_bytes``, the setting, or the default."""
+        return size_setting(self.max_bytes_setting, self.max_bytes, self.default_max_bytes)
+
     def read_body(self, request: HttpRequest) -> bytes:
-        """The body, refusing more than the limit without reading it all."""
-        limit = size_setting(self.max_bytes_setting, self.max_bytes, self.default_max_bytes)
+        """The body, refusing more than the limit without reading it all.
+
+        Raises:
+            WebhookTooLarge: over the limit, by Content-Length or by what was read.
+        """
+        limit = self.body_limit()
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
         if declared > limit:
-            raise _BodyTooLarge
+            raise WebhookTooLarge(limit)
         body: bytes = request.read(limit + 1)
         if len(body) > limit:
-            raise _BodyTooLarge
+            raise WebhookTooLarge(limit)
         return body
 
     def parse(self, body: bytes) -> WebhookEvent:
-        return parse_event(body)
+        # The view's limit, which may be above the parser's default.
+        return parse_event(body, max_bytes=self.body_limit())
 
     def send_signals(self, event: WebhookEvent, request: HttpRequest) -> None:
         own = signals.SIGNALS.get(type(event))
@@ -161,7 +167,7 @@ class InboundWebhookView(WebhookView):
     default_max_bytes = MAX_INBOUND_BYTES
 
     def parse(self, body: bytes) -> WebhookEvent:
-        return parse_inbound(body)
+        return parse_inbound(body, max_bytes=self.body_limit())
 
 
 events = EventWebhookView.as_view()
