@@ -126,6 +126,38 @@ def _reexported_data_comment(
                 return
 
 
+#: What a section method's description type means for the caller of the sync
+#: client (postmark.api.base): a Request[X] or a plan gives X, a walk an iterator.
+_REQUEST = r"(?:~postmark\.protocol\.)?Request"
+_ANY = r"(?:~typing\.)?Any"
+_GENERATOR = r"(?:~collections\.abc\.)?Generator"
+_DESCRIPTIONS = (
+    (re.compile(rf"^{_REQUEST}\[(.*)\]$"), r"\1"),
+    (re.compile(r"^(?:~postmark\.api\.base\.)?Plan\[(.*)\]$"), r"\1"),
+    (re.compile(rf"^{_GENERATOR}\[{_REQUEST}\[{_ANY}\], {_ANY}, (.*)\]$"), r"\1"),
+    (re.compile(r"^(?:~postmark\.api\.base\.)?Walk\[(.*)\]$"), r"~collections.abc.Iterator[\1]"),
+    (
+        re.compile(rf"^{_GENERATOR}\[{_REQUEST}\[{_ANY}\] \| (.*), {_ANY}, None\]$"),
+        r"~collections.abc.Iterator[\1]",
+    ),
+)
+
+
+def _section_return_types(
+    app: Any, what: str, name: str, obj: Any, options: Any, signature: Any, annotation: Any
+) -> tuple[Any, Any] | None:
+    """Show a section method's result type, as ``ServerClient`` returns it, not its
+    description type (``Request[Bounce]`` is shown as ``Bounce``); the async client
+    returns the same wrapped in an awaitable (see the Tornado guide)."""
+    if what != "method" or not annotation or not hasattr(obj, "describe"):
+        return None
+    for pattern, replacement in _DESCRIPTIONS:
+        if pattern.match(annotation):
+            return signature, pattern.sub(replacement, annotation)
+    return None
+
+
 def setup(app: Any) -> None:
     app.connect("source-read", _insert_benchmarks)
+    app.connect("autodoc-process-signature", _section_return_types)
     app.connect("autodoc-process-docstring", _reexported_data_comment)
