@@ -138,7 +138,8 @@ class BatchResult(Sequence[SendOutcome]):
         return len(self._outcomes)
 
     def __iter__(self) -> Iterator[SendOutcome]:
-        # Sequence's default goes through __getitem__ until IndexError: 3x slower.
+        # Sequence's default goes through __getitem__ until IndexError, which is
+        # much slower over the outcomes of a large batch.
         return iter(self._outcomes)
 
     def __repr__(self) -> str:

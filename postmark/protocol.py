@@ -94,7 +94,7 @@ def _django_promise_type() -> type | None:
 
 
 # One encoder for every call: json.dumps() with options builds a new encoder
-# object each time, which is a third of the cost of encoding a small message.
+# object each time, a large part of the cost of encoding a small message.
 # encode() keeps no state between calls, so sharing it between threads is safe.
 _ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"))
 

@@ -65,8 +65,8 @@ def to_payload(message: Any) -> dict[str, Any]:
 
     An object with ``to_postmark()`` (PMMail) runs its own legacy checks and
     returns a fresh payload that has passed :func:`check_message`: it is
-    used as it is, not checked and copied again (that was a quarter of the
-    cost of a 10,000-message batch).
+    used as it is, not checked and copied a second time (a large batch
+    would pay for it per message; see docs/performance.md).
     """
     if hasattr(message, "to_postmark"):
         checked: dict[str, Any] = message.to_postmark()

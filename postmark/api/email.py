@@ -28,8 +28,8 @@ from postmark.protocol import Request, encode_json, path_segment
 from postmark.sending import BatchPlan, deliver, prepare, to_payload
 
 if TYPE_CHECKING:
-    # Annotations only: importing the TypedDicts was half of the import time of
-    # ``from postmark import PMMail`` (see docs/performance.md).
+    # Annotations only: the TypedDicts stay out of ``from postmark import PMMail``
+    # (import time; see docs/performance.md).
     from postmark.api.types import BulkRequestList, BulkStatus
 
 # Kept importable from here (their home before the sending core).
