@@ -137,7 +137,28 @@ class PostmarkError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keep the keyword-only fields when pickled (multiprocessing, Celery).
-        return (_rebuild, (type(self), self.message, self.__dict__))
+        state = dict(self.__dict__)
+        state["inner_exception"] = _picklable(self.inner_exception)
+        return (_rebuild, (type(self), self.message, state))
+
+
+def _picklable(error: BaseException | None) -> BaseException | None:
+    """``error`` if it survives pickling, else a stand-in that says what it was.
+
+    Some HTTP clients' exceptions cannot be rebuilt from their pickled
+    arguments (Tornado's ``HTTPTimeoutError``, for one); the error that
+    wraps them must still cross a process boundary.
+    """
+    if error is None:
+        return None
+    import pickle  # only when an error is pickled
+
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        name = f"{type(error).__module__}.{type(error).__qualname__}"
+        return RuntimeError(f"{name}: {error}")
+    return error
 
 
 def _rebuild(cls: type[PostmarkError], message: str, state: dict[str, Any]) -> PostmarkError:

@@ -13,6 +13,7 @@ from typing import Any
 from postmark.exceptions import (
     APIError,
     InactiveRecipientError,
+    InvalidMessageError,
     PostmarkError,
     UnprocessableEntityError,
     parse_inactive_recipients,
@@ -182,6 +183,9 @@ class BatchResult(Sequence[SendOutcome]):
             outcomes=self._outcomes,
             may_have_been_sent=any(e.may_have_been_sent for e in errors),
         )
+        if isinstance(error, InvalidMessageError):  # which field, and which message, first
+            error.field = getattr(first, "field", None)
+            error.message_index = failed[0].index
         if isinstance(error, InactiveRecipientError):
             error.inactive_recipients = [
                 address

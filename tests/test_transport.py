@@ -1235,7 +1235,7 @@ def test_dns_failure_is_fast_offline_and_typed(
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", resolver)
-    transport = make(base_url="http://nonexistent.invalid", retries=1)
+    transport = make(base_url="https://nonexistent.invalid", retries=1)
     started = time.monotonic()
     with pytest.raises(TransportError) as caught:
         transport.call("POST", "/email", json={})
