@@ -154,7 +154,7 @@ def _picklable(error: BaseException | None) -> BaseException | None:
     import pickle  # only when an error is pickled
 
     try:
-        pickle.loads(pickle.dumps(error))
+        pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes, just made)
     except Exception:
         name = f"{type(error).__module__}.{type(error).__qualname__}"
         return RuntimeError(f"{name}: {error}")
