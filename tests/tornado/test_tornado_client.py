@@ -23,7 +23,6 @@ from tornado_fakes import TOKEN, FakePostmark, run_with_fake
 import postmark
 from postmark import PMMail
 from postmark.api.email import SendResponse
-from postmark.sending import BatchPlan
 from postmark.exceptions import (
     APIError,
     ConfigurationError,
@@ -46,6 +45,7 @@ from postmark.exceptions import (
     UnauthorizedError,
     UnprocessableEntityError,
 )
+from postmark.sending import BatchPlan
 from postmark.tornado import AsyncServerClient, SendFuture, wait_for_sends
 
 CERTS = Path(__file__).parent / "certs"
