@@ -44,7 +44,7 @@ from postmark.django.conf import (
 from postmark.django.merge import is_merge, per_recipient
 from postmark.django.messages import SendDefaults, normalise_track_links, to_postmark
 from postmark.django.options import Features, server_token
-from postmark.django.recipients import RecipientStatuses
+from postmark.django.recipients import RecipientStatuses, bare_addresses
 from postmark.django.results import (
     MessageResult,
     refusals_error,
@@ -256,7 +256,12 @@ class EmailBackend(BaseEmailBackend):  # type: ignore[misc]
                 refused[index] = refused_before_sending(index, message, error)
                 continue
             token = server_token(message) or self.api_key
-            parts.extend(_Part(index, copy, token, alone=not merge) for copy in copies)
+            copied = bare_addresses([*message.cc, *message.bcc])
+            if not merge:
+                parts.append(_Part(index, payload, token, bare_addresses(message.to) + copied))
+                continue
+            for to, copy in zip(message.to, copies, strict=True):
+                parts.append(_Part(index, copy, token, bare_addresses([to]) + copied, alone=False))
         return parts, refused
 
     def _deliver(self, parts: Sequence[_Part]) -> dict[int, SendOutcome]:
@@ -310,14 +315,23 @@ class EmailBackend(BaseEmailBackend):  # type: ignore[misc]
 
 
 class _Part:
-    """One Postmark message to send: for which Django message, its JSON, its token."""
+    """One Postmark message to send: for which Django message, its JSON, token, recipients."""
 
-    __slots__ = ("alone", "message", "payload", "token")
+    __slots__ = ("alone", "message", "payload", "recipients", "token")
 
-    def __init__(self, message: int, payload: dict[str, Any], token: str, *, alone: bool) -> None:
+    def __init__(
+        self,
+        message: int,
+        payload: dict[str, Any],
+        token: str,
+        recipients: list[str],
+        *,
+        alone: bool = True,
+    ) -> None:
         self.message = message
         self.payload = payload
         self.token = token
+        self.recipients = recipients
         # A merge copy goes through the batch endpoint even alone, as in anymail.
         self.alone = alone
 
@@ -339,9 +353,10 @@ def _send(client: ServerClient, parts: Sequence[_Part], keys: list[int]) -> dict
 
 def _results(parts: Sequence[_Part], outcomes: dict[int, SendOutcome]) -> dict[int, MessageResult]:
     """Each Django message's result from the outcomes of its parts."""
-    sent: dict[int, list[tuple[dict[str, Any], SendOutcome]]] = {}
+    sent: dict[int, list[tuple[Sequence[str], SendOutcome]]] = {}
     for key, part in enumerate(parts):
-        sent.setdefault(part.message, []).append((part.payload, _reindexed(outcomes[key], part)))
+        outcome = _reindexed(outcomes[key], part)
+        sent.setdefault(part.message, []).append((part.recipients, outcome))
     return {index: summarise(index, pairs) for index, pairs in sent.items()}
 
 

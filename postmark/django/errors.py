@@ -39,7 +39,7 @@ class UnsupportedFeature(UnsupportedContentError):
     """
 
     def __init__(self, feature: str, message: str | None = None, **kwargs: Any) -> None:
-        text = message or f"Postmark does not support {feature}."
+        text = f"Postmark does not support {feature}" + (f": {message}" if message else ".")
         hint = (
             " Remove it from the message, or set POSTMARK_IGNORE_UNSUPPORTED_FEATURES = True "
             "to send without it."

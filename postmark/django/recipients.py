@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from email.utils import getaddresses
+from email.utils import parseaddr
 from typing import Any
 
 from postmark.exceptions import PostmarkError, parse_inactive_recipients
@@ -89,19 +89,24 @@ class RecipientStatuses(Mapping[str, RecipientStatus]):
             self[address] = status
 
 
-def addresses(*fields: Any) -> list[str]:
-    """The bare addresses (``addr-spec``) in Postmark's To/Cc/Bcc strings or lists."""
-    values: list[str] = []
-    for field in fields:
-        if isinstance(field, str):
-            values.append(field)
-        elif field:
-            values.extend(str(item) for item in field)
-    return [addr for _, addr in getaddresses(values) if addr]
+def bare_addresses(items: Iterable[Any]) -> list[str]:
+    """The ``addr-spec`` of each of a message's addresses (``"Ada <a@x.com>"`` -> ``a@x.com``).
 
-
-def payload_recipients(payload: Mapping[str, Any]) -> list[str]:
-    return addresses(payload.get("To"), payload.get("Cc"), payload.get("Bcc"))
+    Item by item: Python's strict parser gives nothing for a malformed
+    address (``"nobody@"``), which then stands for itself, so that every
+    recipient Postmark may name as invalid has a status.
+    """
+    result = []
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        address = parseaddr(text)[1]
+        if not address:
+            inside = re.search(r"<([^<>]*)>\s*$", text)
+            address = inside.group(1).strip() if inside else text
+        result.append(address)
+    return result
 
 
 def invalid_addresses(error: PostmarkError | None) -> list[str]:
@@ -122,12 +127,6 @@ def refused_by(error: PostmarkError | None) -> dict[str, str]:
     if error.error_code == 406:
         found.update((a.lower(), REJECTED) for a in parse_inactive_recipients(error.api_message))
     return found
-
-
-def is_recipient_refusal(error: PostmarkError | None, recipients: Sequence[str]) -> bool:
-    """Whether ``error`` only says that some of ``recipients`` were refused."""
-    named = refused_by(error)
-    return bool(named) and any(r.lower() in named for r in recipients)
 
 
 def statuses_for(recipients: Sequence[str], outcome: SendOutcome) -> RecipientStatuses:
@@ -163,11 +162,9 @@ __all__ = [
     "SENT",
     "RecipientStatus",
     "RecipientStatuses",
-    "addresses",
+    "bare_addresses",
     "failed_statuses",
     "invalid_addresses",
-    "is_recipient_refusal",
-    "payload_recipients",
     "refused_by",
     "statuses_for",
 ]

@@ -25,8 +25,8 @@ from postmark.django.recipients import (
     FAILED,
     REFUSED,
     RecipientStatuses,
+    bare_addresses,
     failed_statuses,
-    payload_recipients,
     statuses_for,
 )
 from postmark.exceptions import InactiveRecipientError, PostmarkError, RecipientsRefused
@@ -96,17 +96,17 @@ class MessageResult:
 def refused_before_sending(index: int, message: Any, error: PostmarkError) -> MessageResult:
     """A message refused locally (bad content, unsupported feature): nobody got it."""
     outcome = failed_outcome(index, error)
-    recipients = failed_statuses([str(r) for r in message.recipients()])
+    recipients = failed_statuses(bare_addresses(message.recipients()))
     return MessageResult(index, [outcome], recipients, error)
 
 
-def summarise(index: int, sent: Sequence[tuple[dict[str, Any], SendOutcome]]) -> MessageResult:
-    """The result of a message from (payload, outcome) for each Postmark message it became."""
+def summarise(index: int, sent: Sequence[tuple[Sequence[str], SendOutcome]]) -> MessageResult:
+    """The result of a message from (recipients, outcome) of each Postmark message it became."""
     result = MessageResult(index)
     errors: list[PostmarkError] = []
-    for payload, outcome in sent:
+    for recipients, outcome in sent:
         result.outcomes.append(outcome)
-        own = statuses_for(payload_recipients(payload), outcome)
+        own = statuses_for(recipients, outcome)
         result.recipients.merge(own)
         if outcome.error is not None and (not own or FAILED in own.statuses):
             errors.append(outcome.error)
