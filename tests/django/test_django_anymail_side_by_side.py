@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import anymail
 import pytest
 import responses
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused, AnymailUnsupportedFeature
@@ -39,6 +40,8 @@ TOKEN = "side-by-side-token"
 OURS = "https://ours.test"
 THEIRS = "https://anymail.test"
 ABSENT = object()  # "this key is not in the JSON"
+#: django-anymail's major version: 14 is the newest for Django 4.2 (CI's oldest run).
+ANYMAIL_MAJOR = int(str(anymail.VERSION[0]).split(".")[0])
 
 
 def ours(**options: Any) -> Any:
@@ -114,6 +117,8 @@ class Scenario:
     options: dict[str, Any] = field(default_factory=dict)  # for both backends
     #: Our endpoint, where anymail uses another one (documented).
     path: str | None = None
+    #: The first django-anymail major version that behaves as compared here.
+    since: int = 0
 
 
 def message(**kwargs: Any) -> EmailMessage:
@@ -275,7 +280,7 @@ SCENARIOS: dict[str, Scenario] = {
     "stream-through-esp-extra": Scenario(
         lambda: message(attributes={"esp_extra": {"MessageStream": "broadcast"}})
     ),
-    "stream-from-the-backend": Scenario(message, options={"message_stream": "broadcast"}),
+    "stream-from-the-backend": Scenario(message, options={"message_stream": "broadcast"}, since=15),
     "our-message-stream-attribute": Scenario(
         lambda: message(attributes={"message_stream": "broadcast"}),
         ours={"MessageStream": "broadcast"},
@@ -331,10 +336,12 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "two-html-parts": Scenario(lambda: _with_alternative("text/html"), refused=UNSUPPORTED),
     "merge-data-without-template": Scenario(
-        lambda: merge(merge_data={"ada@example.com": {"x": 1}}), refused=UNSUPPORTED
+        lambda: merge(merge_data={"ada@example.com": {"x": 1}}), refused=UNSUPPORTED, since=15
     ),
     "global-data-without-template": Scenario(
-        lambda: message(attributes={"merge_global_data": {"x": 1}}), refused=UNSUPPORTED
+        lambda: message(attributes={"merge_global_data": {"x": 1}}),
+        refused=UNSUPPORTED,
+        since=15,
     ),
     "spoofed-to-header": Scenario(
         lambda: message(headers={"To": "someone-else@example.com"}), refused=UNSUPPORTED
@@ -402,6 +409,8 @@ def expected_from(theirs_payload: dict[str, Any], scenario: Scenario) -> dict[st
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_same_postmark_json_as_anymail(name: str) -> None:
     scenario = SCENARIOS[name]
+    if scenario.since > ANYMAIL_MAJOR:
+        pytest.skip(f"django-anymail {ANYMAIL_MAJOR} predates this behaviour ({scenario.since}+)")
     mine = scenario.build()
     other = copy.deepcopy(mine)  # the same message, random Content-IDs included
     ours_sent = send_through(ours(**scenario.options), mine)
