@@ -21,11 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anymail
+import django
 import pytest
 import responses
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused, AnymailUnsupportedFeature
 from anymail.message import attach_inline_image as anymail_inline_image
+from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.test import override_settings
 from django.utils.translation import gettext_lazy
 
 from postmark.django import RecipientsRefused, UnsupportedFeature, attach_inline_image
@@ -44,12 +47,25 @@ ABSENT = object()  # "this key is not in the JSON"
 ANYMAIL_MAJOR = int(str(anymail.VERSION[0]).split(".")[0])
 
 
+def connection(backend: str, **options: Any) -> Any:
+    """``get_connection(backend, **options)``, or on Django 6.1+ the same through MAILERS.
+
+    Django 6.1 refuses ``get_connection(backend, ...)`` while ``MAILERS`` is
+    set (as conftest.py sets it there); a mailer alias with ``OPTIONS``
+    builds the same backend with the same keywords.
+    """
+    if django.VERSION < (6, 1):
+        return get_connection(backend, **options)
+    with override_settings(MAILERS={"side-by-side": {"BACKEND": backend, "OPTIONS": options}}):
+        return mail.mailers["side-by-side"]
+
+
 def ours(**options: Any) -> Any:
-    return get_connection("postmark.django.EmailBackend", api_key=TOKEN, api_url=OURS, **options)
+    return connection("postmark.django.EmailBackend", api_key=TOKEN, api_url=OURS, **options)
 
 
 def theirs(**options: Any) -> Any:
-    return get_connection(
+    return connection(
         "anymail.backends.postmark.EmailBackend",
         server_token=TOKEN,
         api_url=f"{THEIRS}/",
