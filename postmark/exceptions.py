@@ -18,6 +18,7 @@ satisfies old and new ``except`` clauses::
         InactiveRecipientError           + PMMailInactiveRecipientException
         RateLimitError
         ServerError                      + PMMailServerErrorException
+        RecipientsRefused
 
 As before, ``PMMailInactiveRecipientException`` is not an
 ``PMMailUnprocessableEntityException``: no legacy class catches more than it
@@ -244,6 +245,10 @@ class RateLimitError(APIError):
 
 class ServerError(APIError, PMMailServerErrorException):
     """HTTP 5xx: Postmark failed (503 is planned maintenance)."""
+
+
+class RecipientsRefused(APIError):
+    """Every recipient of a message was refused (inactive or invalid): nobody gets it."""
 
 
 # --------------------------------------------------------------------------

@@ -21,6 +21,10 @@ then the event's signal and ``webhook_event`` are sent, and the answer is
 
 Postmark drops an outbound event answered with a 4xx and retries 5xx; it
 retries inbound calls on anything but 200 and 403.
+
+The views are exempt from CSRF and, on Django 5.1+, from
+``LoginRequiredMiddleware`` (``login_not_required``): Postmark has no
+session, and a redirect to the login page would lose every call.
 """
 
 from __future__ import annotations
@@ -31,6 +35,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+
+try:
+    from django.contrib.auth.decorators import login_not_required
+except ImportError:  # Django < 5.1: no LoginRequiredMiddleware to opt out of
+
+    def login_not_required(view_func: Any) -> Any:
+        # The attribute 5.1's middleware reads; login middlewares of older
+        # projects that follow the same convention honour it too.
+        view_func.login_required = False
+        return view_func
+
 
 from postmark.django import signals
 from postmark.django.conf import PostmarkImproperlyConfigured, bool_setting, setting, size_setting
@@ -47,6 +62,8 @@ from postmark.webhooks import (
 )
 
 
+# as_view() copies dispatch's attributes (csrf_exempt, login_required) onto the view.
+@method_decorator(login_not_required, name="dispatch")
 @method_decorator(csrf_exempt, name="dispatch")
 class WebhookView(View):  # type: ignore[misc]
     """Base of the two webhook views; ``as_view()`` keywords override settings.

@@ -432,11 +432,23 @@ def test_template_model_without_a_template_is_refused() -> None:
         to_postmark(msg)
 
 
-def test_non_numeric_template_id_points_to_template_alias() -> None:
+def test_non_numeric_template_id_is_an_alias_as_in_anymail() -> None:
     msg = message(subject="", body="")
     msg.template_id = "welcome"
-    with pytest.raises(InvalidMessageError, match="template_alias"):
+    sent = to_postmark(msg)
+    assert sent["TemplateAlias"] == "welcome" and "TemplateId" not in sent
+    msg.template_id = " 42 "
+    assert to_postmark(msg)["TemplateId"] == 42
+
+
+def test_template_id_alias_and_a_different_template_alias_are_refused() -> None:
+    msg = message(subject="", body="")
+    msg.template_id = "welcome"
+    msg.template_alias = "goodbye"
+    with pytest.raises(InvalidMessageError, match="disagree"):
         to_postmark(msg)
+    msg.template_alias = "welcome"
+    assert to_postmark(msg)["TemplateAlias"] == "welcome"
 
 
 # --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import django
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
@@ -16,7 +17,7 @@ from django_helpers import payload
 from postmark import webhooks
 from postmark.django import signals
 from postmark.django.conf import PostmarkImproperlyConfigured
-from postmark.django.views import EventWebhookView
+from postmark.django.views import EventWebhookView, InboundWebhookView
 from postmark.webhooks import (
     MAX_EVENT_BYTES,
     Bounce,
@@ -395,3 +396,39 @@ def test_json_nested_too_deeply_is_400_not_500(
     assert response.status_code == 400
     assert b"nested" in response.content
     assert received.calls == []
+
+
+# LoginRequiredMiddleware (Django 5.1+)
+
+
+@pytest.mark.skipif(django.VERSION < (5, 1), reason="LoginRequiredMiddleware arrived in Django 5.1")
+@pytest.mark.parametrize("url", [EVENTS, INBOUND])
+def test_postmarks_post_arrives_under_login_required_middleware(
+    settings: Any, received: Received, url: str
+) -> None:
+    # A project with Django's login-everywhere setup; sessions in signed cookies, so no
+    # database is needed for an anonymous request.
+    settings.INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    ]
+    settings.LOGIN_URL = "/login/"
+    client = Client()
+    name = "bounce.json" if url == EVENTS else "inbound.json"
+    response = post(client, url, payload(name))
+    assert response.status_code == 200
+    assert received.names()[-1] == "webhook_event"
+    # The middleware is really on: a view without the exemption is sent to the login page.
+    private = client.post("/private/", data=b"{}", content_type="application/json")
+    assert private.status_code == 302 and private["Location"].startswith("/login/")
+
+
+def test_webhook_views_opt_out_of_login_and_csrf() -> None:
+    # The attributes LoginRequiredMiddleware and CsrfViewMiddleware read (any Django version).
+    for view in (EventWebhookView.as_view(), InboundWebhookView.as_view()):
+        assert view.login_required is False
+        assert view.csrf_exempt is True
