@@ -345,16 +345,21 @@ def test_templates_push_pull_validate_round_trip(sandbox: Sandbox, tmp_path: Pat
 
     dry = postmark(sandbox, "templates", "push", str(source), "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "create" in dry.stdout
+    assert dry.stdout.splitlines()[0].split() == ["would", "create", "welcome"]
+    assert "nothing changed" in dry.stdout
     listed = json.loads(postmark(sandbox, "templates", "list").stdout)
     assert listed == []
 
     pushed = postmark(sandbox, "templates", "push", str(source))
     assert pushed.returncode == 0, pushed.stderr
     again = postmark(sandbox, "templates", "push", str(source))
-    assert "same" in again.stdout
+    assert pushed.stdout.split() == ["created", "welcome"]
+    assert again.stdout.split() == ["unchanged", "welcome"]
     (source / "welcome" / "content.txt").write_text("Hello again {{name}}")
-    assert "update" in postmark(sandbox, "templates", "push", str(source)).stdout
+    assert postmark(sandbox, "templates", "push", str(source)).stdout.split() == [
+        "updated",
+        "welcome",
+    ]
 
     pulled_dir = tmp_path / "pulled"
     pulled = postmark(sandbox, "templates", "pull", str(pulled_dir))
