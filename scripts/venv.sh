@@ -47,9 +47,28 @@ if [ ! -e "$venv" ]; then
         die "$python is Python $(version_of "$python" || echo '?'); python-postmark needs 3.10+: make PYTHON=python3.12 (for example)"
     fi
     say "creating $venv with $python (Python $(version_of "$python"))"
-    "$python" -m venv "$venv" || { rm -rf "$venv"; die "could not create $venv with $python (on Debian/Ubuntu: apt install python3-venv)"; }
+    # Without pip: copying pip into the environment (ensurepip) takes longer
+    # than the demo; pip is added below only when the system's cannot serve.
+    "$python" -m venv --without-pip "$venv" || {
+        rm -rf "$venv"
+        die "could not create $venv with $python (on Debian/Ubuntu: apt install python3-venv)"
+    }
     touch "$venv/.created"
 fi
+
+# pip for VENV: its own if it has one; else the system's (pip 22.3+ installs
+# into another environment with --python); else bootstrap one into VENV.
+pip_command() {
+    if "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+        echo "$venv/bin/python -m pip"
+    elif [ "$level" = base ] && "$python" -m pip --python "$venv/bin/python" --version >/dev/null 2>&1; then
+        echo "$python -m pip --python $venv/bin/python"
+    else
+        say "adding pip to $venv" >&2
+        "$venv/bin/python" -m ensurepip --default-pip >/dev/null || die "could not add pip to $venv"
+        echo "$venv/bin/python -m pip"
+    fi
+}
 
 stamp="$venv/.installed-$level"
 if [ -e "$stamp" ] && [ "$stamp" -nt setup.py ] && [ "$stamp" -nt pyproject.toml ]; then
@@ -61,6 +80,8 @@ case $level in
     *) die "unknown level $level (base or dev)" ;;
 esac
 say "installing $what into $venv"
-"$venv/bin/python" -m pip install --disable-pip-version-check --quiet -e "$spec"
+pip=$(pip_command)
+# shellcheck disable=SC2086 (pip is a command line: split on purpose)
+$pip install --disable-pip-version-check --quiet -e "$spec"
 touch "$stamp"
 if [ "$level" = dev ]; then touch "$venv/.installed-base"; fi  # dev includes base
