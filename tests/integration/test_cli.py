@@ -14,40 +14,13 @@ import pytest
 
 from postmark.sandbox import Sandbox
 
-SECRET = "cli-secret-token-123"
+from .cli_run import assert_clean, closed_port, postmark
 
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox() as server:
         yield server
-
-
-def postmark(
-    sandbox: Sandbox | None,
-    *args: str,
-    token: str | None = SECRET,
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTMARK_")}
-    if sandbox is not None:
-        env["POSTMARK_API_URL"] = sandbox.url
-    if token is not None:
-        env["POSTMARK_SERVER_TOKEN"] = token
-    return subprocess.run(
-        [sys.executable, "-m", "postmark", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
-def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
-    """No traceback and never the token, whatever happened."""
-    output = result.stdout + result.stderr
-    assert "Traceback" not in output
-    assert SECRET not in output
 
 
 def test_send_from_flags(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -156,14 +129,12 @@ def test_rejected_token_exits_1_and_never_prints_it() -> None:
 
 
 def test_network_failure_exits_4() -> None:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env_sandbox = type("Closed", (), {"url": f"http://127.0.0.1:{port}"})()
-    result = postmark(env_sandbox, "--retries", "0", "bounces", "list")  # type: ignore[arg-type]
+    url = f"http://127.0.0.1:{closed_port()}"
+    result = postmark(url, "--retries", "0", "bounces", "list")
     assert result.returncode == 4
+    assert result.stderr == f"postmark: error: cannot reach {url} (connection refused); " + (
+        "check --base-url / POSTMARK_API_URL and the network\n"
+    )
     assert_clean(result)
 
 
