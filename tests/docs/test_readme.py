@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from doc_blocks import DATA, PYTHON, ROOT, SHELL, Block, blocks
 from doc_pages import Page, Pages
-from test_examples import check_command, postmark_argv, run_python, shell_commands
+from test_examples import checked_commands, postmark_argv, run_in_session
 
 README = ROOT / "README.md"
 BLOCKS = blocks(README)
@@ -70,16 +70,10 @@ def test_readme_python(
     block: Block, docs_pages: Pages, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     page = docs_pages.get(README)
-    position = PYTHON_BLOCKS.index(block)
     with page.activated(monkeypatch, stub=False):
         if page.done == 0:
             exec(GIVEN, page.namespace)
-        # Blocks deselected before this one still run first: the page is one session.
-        for earlier in PYTHON_BLOCKS[page.done : position]:
-            with contextlib.suppress(Exception):
-                run_python(earlier, page, tmp_path)
-        page.done = position + 1
-        run_python(block, page, tmp_path)
+        run_in_session(block, PYTHON_BLOCKS, page, tmp_path)
 
 
 @pytest.mark.parametrize("block", SHELL_BLOCKS, ids=_ids)
@@ -89,10 +83,7 @@ def test_readme_shell(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    commands = shell_commands(block)
-    assert commands, f"{block.id}: empty shell block"
-    for argv in commands:
-        check_command(block, argv)
+    commands = checked_commands(block)
     if block.marker != "run":
         return
     page = docs_pages.get(README)

@@ -11,6 +11,18 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "cli-secret-token-123"
+#: ``postmark send`` with a complete message.
+SEND = (
+    "send",
+    "--from",
+    "me@example.com",
+    "--to",
+    "a@example.com",
+    "--subject",
+    "s",
+    "--text",
+    "t",
+)
 
 
 def postmark(

@@ -14,7 +14,7 @@ import pytest
 
 from postmark.sandbox import Sandbox
 
-from .cli_run import assert_clean, closed_port, postmark
+from .cli_run import SEND, assert_clean, closed_port, postmark
 
 
 @pytest.fixture
@@ -111,18 +111,7 @@ def test_missing_token_exits_3(sandbox: Sandbox) -> None:
 
 def test_rejected_token_exits_1_and_never_prints_it() -> None:
     with Sandbox(tokens=["the-only-good-token"]) as server:
-        result = postmark(
-            server,
-            "send",
-            "--from",
-            "me@example.com",
-            "--to",
-            "a@example.com",
-            "--subject",
-            "s",
-            "--text",
-            "t",
-        )
+        result = postmark(server, *SEND)
     assert result.returncode == 1
     assert "401" in result.stderr
     assert_clean(result)

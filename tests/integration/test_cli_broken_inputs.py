@@ -19,7 +19,7 @@ import pytest
 from postmark.client import ServerClient
 from postmark.sandbox import Sandbox
 
-from .cli_run import SECRET, assert_clean, closed_port, postmark
+from .cli_run import SECRET, SEND, assert_clean, closed_port, postmark
 
 USAGE, API, CONFIG, NETWORK = 2, 1, 3, 4
 
@@ -37,17 +37,7 @@ class Case:
     env: tuple[tuple[str, str], ...] = ()
 
 
-MESSAGE = (
-    "send",
-    "--from",
-    "me@example.com",
-    "--to",
-    "a@example.com",
-    "--subject",
-    "s",
-    "--text",
-    "t",
-)
+MESSAGE = SEND
 CSV = ("batch", "{tmp}/good.csv", "--results", "{tmp}/results-{name}.jsonl")
 
 CASES = [
