@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from typing import Any
 
 from postmark.cli import EXIT_OK, CommandError
@@ -37,9 +38,18 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         serve(port=args.port, host=args.host, db=args.db, tokens=args.tokens)
+    except sqlite3.Error as error:
+        # The store opens the file when the server starts: a missing folder, a
+        # read-only place or a file that is not an SQLite database all land here.
+        raise CommandError(
+            f"cannot use --db {args.db} ({error}); pass a writable path to a new or an "
+            "existing sandbox database, or --db :memory:"
+        ) from None
+    except OverflowError:
+        raise CommandError(f"--port {args.port} is not a port (0 to 65535)") from None
     except OSError as error:
         raise CommandError(
             f"cannot listen on {args.host}:{args.port} ({error.strerror or error}); "
-            "choose another --port (0 picks a free one)."
+            "choose another --port (0 picks a free one)"
         ) from None
     return EXIT_OK
