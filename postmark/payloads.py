@@ -133,10 +133,14 @@ def _mime_attachment(part: Any) -> dict[str, Any]:
     Legacy rule kept: a Content-ID loses its ``<>``; it gets a ``cid:``
     prefix only when the part's Content-Disposition starts with "inline".
     """
+    content_type = part.get_content_type()
+    charset = part.get_content_charset()
+    if charset:  # text keeps the charset it was written in
+        content_type = f'{content_type}; charset="{charset}"'
     result = {
         "Name": part.get_filename(),
         "Content": part.get_payload(),
-        "ContentType": part.get_content_type(),
+        "ContentType": content_type,
     }
     content_id = part.get("Content-ID")
     if content_id:

@@ -37,6 +37,7 @@ from postmark.django import options
 from postmark.django.errors import UnsupportedContentError, UnsupportedFeature
 from postmark.django.options import Features, option
 from postmark.exceptions import InvalidMessageError
+from postmark.checks import FORBIDDEN_EXTENSIONS
 from postmark.payloads import TRACK_LINKS_VALUES, build_message, check_message
 
 #: Attributes the backend reads from any Django message.
@@ -245,7 +246,9 @@ def _attachment(
     name: str | None, data: bytes, content_type: str, cid: str | None, position: int
 ) -> dict[str, Any]:
     if not name:
-        extension = mimetypes.guess_extension(content_type) or ""
+        extension = mimetypes.guess_extension(content_type.split(";")[0]) or ""
+        if extension.lstrip(".") in FORBIDDEN_EXTENSIONS:
+            extension = ".dat"  # ".bin" for octet-stream: a type Postmark refuses by name
         name = f"{cid or f'attachment-{position + 1}'}{extension}"
     result = {
         "Name": name,
@@ -279,6 +282,9 @@ def _tuple_attachment(item: Sequence[Any], encoding: str, position: int) -> dict
     content_type = _mimetype(mimetype) or (
         mimetypes.guess_type(name or "")[0] or _DEFAULT_ATTACHMENT_TYPE
     )
+    if isinstance(content, str) and content_type.startswith("text/") and ";" not in content_type:
+        # As Django's own SMTP backend (MIMEText) does: text keeps its charset.
+        content_type = f'{content_type}; charset="{encoding}"'
     return _attachment(name, _content_bytes(content, encoding), content_type, None, position)
 
 

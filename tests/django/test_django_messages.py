@@ -213,16 +213,21 @@ def test_postmark_sender_fills_an_empty_or_placeholder_from() -> None:
 def test_attach_bytes_and_str() -> None:  # legacy test 17 (str content)
     msg = message()
     msg.attach("data.csv", "1,2,3", "text/csv")
-    msg.attach("blob.bin", b"\x00\xff", "application/octet-stream")
+    msg.attach("blob.dat", b"\x00\xff", "application/octet-stream")
     msg.attach("café.txt", "prix: 5 €")
     assert to_postmark(msg)["Attachments"] == [
-        {"Name": "data.csv", "Content": b64(b"1,2,3"), "ContentType": "text/csv"},
+        # str content keeps its charset, as Django's SMTP backend sends it
+        {"Name": "data.csv", "Content": b64(b"1,2,3"), "ContentType": 'text/csv; charset="utf-8"'},
         {
-            "Name": "blob.bin",
+            "Name": "blob.dat",
             "Content": b64(b"\x00\xff"),
             "ContentType": "application/octet-stream",
         },
-        {"Name": "café.txt", "Content": b64("prix: 5 €".encode()), "ContentType": "text/plain"},
+        {
+            "Name": "café.txt",
+            "Content": b64("prix: 5 €".encode()),
+            "ContentType": 'text/plain; charset="utf-8"',
+        },
     ]
 
 

@@ -122,13 +122,13 @@ def test_300_naming_a_recipient_marks_it_invalid(mocked: Any, text: str, address
 
 
 def test_300_for_the_only_recipient_raises_recipients_refused(mocked: Any) -> None:
-    text = "Invalid 'To' address: 'not-an-address'."
+    text = "Invalid 'To' address: 'nobody@example.com'."
     mocked.post(f"{API}/email", status=422, json={"ErrorCode": 300, "Message": text})
-    message = msg(["not-an-address"])
+    message = msg(["nobody@example.com"])
     with pytest.raises(RecipientsRefused) as info:
         EmailBackend().send_messages([message])
     assert isinstance(info.value, UnprocessableEntityError) and info.value.error_code == 300
-    assert message.postmark_recipients["not-an-address"].status == "invalid"
+    assert message.postmark_recipients["nobody@example.com"].status == "invalid"
 
 
 def test_300_about_the_sender_is_not_a_recipient_status(mocked: Any) -> None:
