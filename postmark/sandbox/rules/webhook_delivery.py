@@ -120,11 +120,12 @@ def run(app: App, attempt: Attempt) -> None:
     ]
     result = post_json(webhook.url, body_for(app, webhook, event), auth=auth, headers=headers)
     outcome = outcome_of(result.status, attempt.retries_left)
+    if outcome != RETRYING:
+        _record(app, event, webhook, attempt, result, outcome, None)
+        return
     delay = RETRY_DELAYS[attempt.number - 1] * app.config.webhook_retry_scale
-    next_ts = clock.now() + delay if outcome == RETRYING else None
-    _record(app, event, webhook, attempt, result, outcome, next_ts)
-    if outcome == RETRYING:
-        app.webhook_sender.schedule(delay, partial(run, app, attempt.next()))
+    _record(app, event, webhook, attempt, result, outcome, clock.now() + delay)
+    app.webhook_sender.schedule(delay, partial(run, app, attempt.next()))
 
 
 def outcome_of(status: int, retries_left: int) -> str:
