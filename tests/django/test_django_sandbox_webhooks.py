@@ -99,7 +99,7 @@ class PlainReceiver:
 
 
 class DjangoSignals:
-    """What the Django views sent; the first Delivery receiver call raises (the view answers 500)."""
+    """What the Django views sent; the first Delivery receiver raises (so the view answers 500)."""
 
     def __init__(self) -> None:
         self.events: list[WebhookEvent] = []
