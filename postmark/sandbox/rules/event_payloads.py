@@ -132,35 +132,36 @@ def opened(
     reader: Reader,
 ) -> dict[str, Any]:
     """``RecordType: "Open"``."""
-    tag, metadata = _message_fields(message)
-    return {
-        "RecordType": "Open",
-        "MessageStream": message.stream,
-        "Metadata": metadata,
-        "FirstOpen": first_open,
-        "Recipient": recipient,
-        "MessageID": message.message_id,
-        "ReceivedAt": event_time(ts),
-        "ReadSeconds": read_seconds,
-        "Tag": tag,
-        **reader.fields(),
-    }
+    own = {"FirstOpen": first_open, "ReadSeconds": read_seconds}
+    return _tracking("Open", message, recipient, ts, reader, own)
 
 
 def clicked(
     message: MessageRow, recipient: str, ts: float, *, link: str, location: str, reader: Reader
 ) -> dict[str, Any]:
     """``RecordType: "Click"``."""
+    own = {"ClickLocation": location, "OriginalLink": link}
+    return _tracking("Click", message, recipient, ts, reader, own)
+
+
+def _tracking(
+    record_type: str,
+    message: MessageRow,
+    recipient: str,
+    ts: float,
+    reader: Reader,
+    own: dict[str, Any],
+) -> dict[str, Any]:
+    """What an Open and a Click share, around the fields of their own."""
     tag, metadata = _message_fields(message)
     return {
-        "RecordType": "Click",
+        "RecordType": record_type,
         "MessageStream": message.stream,
         "Metadata": metadata,
         "Recipient": recipient,
         "MessageID": message.message_id,
         "ReceivedAt": event_time(ts),
-        "ClickLocation": location,
-        "OriginalLink": link,
+        **own,
         "Tag": tag,
         **reader.fields(),
     }

@@ -101,7 +101,7 @@ class EventTables(StoreBase):
                 " VALUES (?, ?, ?, ?, ?)",
                 (
                     row.server_id,
-                    row.message_id.lower() if row.message_id else None,
+                    _lower(row.message_id),
                     row.record_type,
                     row.received_at,
                     json.dumps(row.payload),
@@ -118,17 +118,8 @@ class EventTables(StoreBase):
         self, message_id: str | None = None, record_type: str | None = None
     ) -> list[EventRow]:
         """Events, oldest first, of one message and/or one record type."""
-        where: list[str] = []
-        params: list[Any] = []
-        if message_id is not None:
-            where.append("message_id = ?")
-            params.append(message_id.lower())
-        if record_type is not None:
-            where.append("record_type = ?")
-            params.append(record_type)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
-        rows = self._query(f"SELECT * FROM events{clause} ORDER BY id", params)  # noqa: S608
-        return [_event(r) for r in rows]
+        filters = {"message_id": _lower(message_id), "record_type": record_type}
+        return [_event(r) for r in self._oldest_first("events", filters)]
 
     def add_bounce(self, bounce: NewBounce, suppression: SuppressionRow | None) -> tuple[int, bool]:
         """Record a bounce after its message was stored (an on-demand event), and its
@@ -153,7 +144,7 @@ class EventTables(StoreBase):
                 (
                     row.event_id,
                     row.webhook_id,
-                    row.message_id.lower() if row.message_id else None,
+                    _lower(row.message_id),
                     row.record_type,
                     row.url,
                     row.attempt,
@@ -172,20 +163,24 @@ class EventTables(StoreBase):
         self, message_id: str | None = None, webhook_id: int | None = None
     ) -> list[DeliveryRow]:
         """Webhook calls, oldest first, for one message and/or one webhook."""
-        where: list[str] = []
-        params: list[Any] = []
-        if message_id is not None:
-            where.append("message_id = ?")
-            params.append(message_id.lower())
-        if webhook_id is not None:
-            where.append("webhook_id = ?")
-            params.append(webhook_id)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
-        rows = self._query(
-            f"SELECT * FROM webhook_deliveries{clause} ORDER BY id",  # noqa: S608
-            params,
-        )
-        return [_delivery(r) for r in rows]
+        filters = {"message_id": _lower(message_id), "webhook_id": webhook_id}
+        return [_delivery(r) for r in self._oldest_first("webhook_deliveries", filters)]
+
+    def _oldest_first(self, table: str, filters: dict[str, Any]) -> list[sqlite3.Row]:
+        """Rows of ``table`` whose columns equal the filters that are not ``None``.
+
+        ``table`` and the filter names are the callers' fixed SQL names.
+        """
+        given = {column: value for column, value in filters.items() if value is not None}
+        clause = " AND ".join(f"{column} = ?" for column in given)
+        where = f" WHERE {clause}" if clause else ""
+        sql = f"SELECT * FROM {table}{where} ORDER BY id"  # noqa: S608 - fixed names only
+        return self._query(sql, list(given.values()))
+
+
+def _lower(message_id: str | None) -> str | None:
+    """MessageIDs are stored lower-cased, as the outbound tables store them."""
+    return message_id.lower() if message_id else None
 
 
 def _event(r: sqlite3.Row) -> EventRow:
