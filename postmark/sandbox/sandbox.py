@@ -237,13 +237,16 @@ class Sandbox:
 
     def events(self, message_id: str | None = None) -> list[dict[str, Any]]:
         """Stored events (Delivery, Bounce, Open...), oldest first, as webhook JSON."""
-        return [row.payload for row in self._running_app().store.events(message_id)]
+        app = self._running_app()
+        app.webhook_sender.settle()  # a send's events are recorded just after it
+        return [row.payload for row in app.store.events(message_id)]
 
     def webhook_deliveries(self, message_id: str | None = None) -> list[dict[str, Any]]:
         """Every webhook call made (and webhook not called), oldest first; see
         ``GET /__sandbox/webhook-deliveries`` for the fields."""
-        rows = self._running_app().store.deliveries(message_id)
-        return [delivery_json(row) for row in rows]
+        app = self._running_app()
+        app.webhook_sender.settle()
+        return [delivery_json(row) for row in app.store.deliveries(message_id)]
 
     def wait_for_webhooks(self, timeout: float = 5.0) -> bool:
         """Wait until no webhook call is queued or running (retries included);

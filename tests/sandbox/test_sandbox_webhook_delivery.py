@@ -103,8 +103,8 @@ def test_failures_follow_postmarks_schedule_then_give_up(
     times = [parse_datetime(d["AttemptedAt"]) for d in log]
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]  # type: ignore[operator]
     for gap, delay in zip(gaps, RETRY_DELAYS, strict=True):
+        # A lower bound only: a loaded machine makes every gap longer, never shorter.
         assert gap >= delay * SCALE * 0.9, (gaps, RETRY_DELAYS)
-    assert gaps[-1] > gaps[0] * 5  # 15 minutes after 1 minute, scaled
 
 
 @pytest.mark.parametrize(("status", "calls"), [(400, 1), (404, 1), (410, 1), (408, 2), (429, 2)])

@@ -10,6 +10,11 @@ behind it, never a request.
 What a call does (post, record, maybe schedule a retry) is the caller's
 closure: see :mod:`postmark.sandbox.rules.webhook_delivery`. Calls still
 queued when the sandbox stops are dropped.
+
+Work that only has to happen *soon* (recording a send's events) goes in
+with :meth:`WebhookSender.soon`: it runs before any timed call, and
+:meth:`WebhookSender.settle` lets a request that must see its effects (an
+open of a message just sent) run it at once instead of waiting.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 
 Call = Callable[[], None]
@@ -30,9 +36,11 @@ class WebhookSender:
 
     def __init__(self) -> None:
         self._queue: list[tuple[float, int, Call]] = []
+        self._soon: deque[Call] = deque()
         self._order = itertools.count()  # ties run in scheduling order
         self._changed = threading.Condition()
         self._busy = False
+        self._soon_running = 0  # "soon" calls running, on any thread
         self._stopped = False
         self._thread: threading.Thread | None = None
 
@@ -42,23 +50,48 @@ class WebhookSender:
             if self._stopped:
                 return
             heapq.heappush(self._queue, (time.monotonic() + delay, next(self._order), call))
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="postmark-sandbox-webhooks", daemon=True
-                )
-                self._thread.start()
-            self._changed.notify_all()
+            self._wake()
+
+    def soon(self, call: Call) -> None:
+        """Run ``call`` on the sender thread before any timed call (or in :meth:`settle`)."""
+        with self._changed:
+            if self._stopped:
+                return
+            self._soon.append(call)
+            self._wake()
+
+    def settle(self) -> None:
+        """Run every queued :meth:`soon` call in this thread, and wait for one running
+        elsewhere, so that their effects are visible when this returns."""
+        while True:
+            with self._changed:
+                while self._soon_running:
+                    self._changed.wait()
+                if not self._soon:
+                    return
+                call = self._soon.popleft()
+                self._soon_running += 1
+            self._call(call, soon=True)
+
+    def _wake(self) -> None:
+        """Start the thread on first use, and tell it the queues changed (lock held)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="postmark-sandbox-webhooks", daemon=True
+            )
+            self._thread.start()
+        self._changed.notify_all()
 
     def pending(self) -> int:
         """Calls queued or running."""
         with self._changed:
-            return len(self._queue) + int(self._busy)
+            return len(self._queue) + len(self._soon) + int(self._busy) + self._soon_running
 
     def wait_idle(self, timeout: float) -> bool:
         """Block until nothing is queued or running; ``False`` if ``timeout`` ran out first."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while self._queue or self._busy:
+            while self._queue or self._soon or self._busy or self._soon_running:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -70,6 +103,7 @@ class WebhookSender:
         with self._changed:
             self._stopped = True
             self._queue.clear()
+            self._soon.clear()
             self._changed.notify_all()
             thread = self._thread
         if thread is not None and thread is not threading.current_thread():
@@ -77,27 +111,38 @@ class WebhookSender:
 
     def _run(self) -> None:
         while True:
-            call = self._next_due()
-            if call is None:
+            taken = self._next_due()
+            if taken is None:
                 return
-            try:
-                call()
-            except Exception:  # one broken call must not end every later webhook
-                traceback.print_exc(file=sys.stderr)
-            finally:
-                with self._changed:
-                    self._busy = False
-                    self._changed.notify_all()
+            call, soon = taken
+            self._call(call, soon=soon)
 
-    def _next_due(self) -> Call | None:
-        """Wait for the earliest call to fall due and take it; ``None`` once stopped."""
+    def _call(self, call: Call, *, soon: bool) -> None:
+        try:
+            call()
+        except Exception:  # one broken call must not end every later webhook
+            traceback.print_exc(file=sys.stderr)
+        finally:
+            with self._changed:
+                if soon:
+                    self._soon_running -= 1
+                else:
+                    self._busy = False
+                self._changed.notify_all()
+
+    def _next_due(self) -> tuple[Call, bool] | None:
+        """Wait for a ``soon`` call or the earliest timed one to fall due and take it
+        (with whether it is a ``soon`` call); ``None`` once stopped."""
         with self._changed:
             while not self._stopped:
+                if self._soon:
+                    self._soon_running += 1
+                    return self._soon.popleft(), True
                 if self._queue:
                     due = self._queue[0][0] - time.monotonic()
                     if due <= 0:
                         self._busy = True
-                        return heapq.heappop(self._queue)[2]
+                        return heapq.heappop(self._queue)[2], False
                     self._changed.wait(due)
                 else:
                     self._changed.wait()

@@ -58,6 +58,7 @@ def add_event(ctx: Context) -> Any:
 @routes.route("GET", "/__sandbox/events", auth="none")
 def list_events(ctx: Context) -> Any:
     """Every stored event, oldest first."""
+    ctx.app.webhook_sender.settle()  # a send's events are recorded just after it
     rows = ctx.app.store.events(ctx.arg("message_id"), ctx.arg("record_type"))
     return {"TotalCount": len(rows), "Events": [event_json(r) for r in rows]}
 
@@ -68,6 +69,7 @@ def list_deliveries(ctx: Context) -> Any:
     wait = _number(ctx, "wait")
     if wait:
         ctx.app.webhook_sender.wait_idle(min(wait, MAX_WAIT))
+    ctx.app.webhook_sender.settle()
     webhook_id = _number(ctx, "webhook_id")
     rows = ctx.app.store.deliveries(
         ctx.arg("message_id"), None if webhook_id is None else int(webhook_id)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from ..app import App
@@ -84,10 +85,19 @@ def record(app: App, payload: dict[str, Any], ts: float, *, post: bool = True) -
 
 
 def after_send(app: App, message_id: str) -> None:
-    """The events of a message just stored: Delivery, or Bounce (and SubscriptionChange)."""
+    """Record a just-stored message's events soon, off the sending request.
+
+    A 500-message batch must answer as fast as before; anything that reads
+    events (:func:`trigger`, the event lists) first settles what is queued.
+    """
+    app.webhook_sender.soon(partial(record_sent, app, message_id))
+
+
+def record_sent(app: App, message_id: str) -> None:
+    """The events of a stored message: Delivery, or Bounce (and SubscriptionChange)."""
     message = app.store.message(message_id)
     if message is None:
-        return
+        return  # cleared meanwhile
     bounced = {b.email.lower(): b for b in app.store.bounces_for_message(message_id)}
     server_id = app.config.server_id
     for recipient in message.summary.get("Recipients", []):
@@ -133,6 +143,7 @@ def trigger(app: App, request: Any) -> list[EventRow]:
     kind = str(request.get("type") or "").lower()
     if kind not in _HANDLERS:
         raise EventError(f"Event 'type' must be one of: {', '.join(KINDS)}.", 400)
+    app.webhook_sender.settle()  # the message's own Delivery/Bounce events come first
     message = _message(app, request.get("message_id"))
     recipient = _recipient(app, message, request.get("recipient"))
     before = len(app.store.events(message.message_id))
