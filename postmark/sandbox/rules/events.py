@@ -2,7 +2,8 @@
 
 After a send, as Postmark reports it: a ``Delivery`` for each recipient
 that was not bounced, a ``Bounce`` for each bounce-testing recipient, and a
-``SubscriptionChange`` for each address a hard bounce suppressed.
+``SubscriptionChange`` for each address a hard bounce suppressed. They are
+recorded just after the send answers, on the webhook sender's thread.
 
 Nobody reads sandbox mail, so the rest happens when a test asks
 (:func:`trigger`, ``POST /__sandbox/events``, ``postmark sandbox event``),
