@@ -1,4 +1,8 @@
-"""``postmark sandbox``: run the local Postmark-compatible server in the foreground."""
+"""``postmark sandbox``: run the local Postmark-compatible server in the foreground.
+
+``postmark sandbox event|inbound|deliveries`` drive a running one
+(:mod:`postmark.cli.sandbox_events`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import argparse
 import sqlite3
 from typing import Any
 
-from postmark.cli import EXIT_OK, CommandError
+from postmark.cli import EXIT_OK, CommandError, sandbox_events
 
 
 def register(commands: Any) -> None:
@@ -30,14 +34,29 @@ def register(commands: Any) -> None:
         metavar="TOKEN",
         help="accept only these server tokens (default: any non-empty token)",
     )
+    parser.add_argument(
+        "--webhook-retry-scale",
+        type=float,
+        default=1.0,
+        metavar="FACTOR",
+        help="multiply Postmark's webhook retry delays (1-15 minutes); 0.001 for quick tests",
+    )
     parser.set_defaults(handler=run)
+    subcommands = parser.add_subparsers(dest="sandbox_command", metavar="SUBCOMMAND")
+    sandbox_events.register(subcommands)
 
 
 def run(args: argparse.Namespace) -> int:
     from postmark.sandbox import serve
 
     try:
-        serve(port=args.port, host=args.host, db=args.db, tokens=args.tokens)
+        serve(
+            port=args.port,
+            host=args.host,
+            db=args.db,
+            tokens=args.tokens,
+            webhook_retry_scale=args.webhook_retry_scale,
+        )
     except sqlite3.Error as error:
         # The store opens the file when the server starts: a missing folder, a
         # read-only place or a file that is not an SQLite database all land here.

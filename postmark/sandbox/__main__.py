@@ -29,9 +29,18 @@ def main(argv: list[str] | None = None) -> int:
         metavar="TOKEN",
         help="accept only this server token (repeatable; default: any non-empty token)",
     )
+    parser.add_argument(
+        "--webhook-retry-scale",
+        type=float,
+        default=1.0,
+        metavar="FACTOR",
+        help="multiply Postmark's webhook retry delays (0.001 for quick tests)",
+    )
     args = parser.parse_args(argv)
     try:
-        serve(args.port, args.host, args.db, args.tokens)
+        serve(
+            args.port, args.host, args.db, args.tokens, webhook_retry_scale=args.webhook_retry_scale
+        )
     except OSError as err:
         print(
             f"error: cannot serve on {args.host}:{args.port}: {err.strerror or err}",

@@ -1,8 +1,8 @@
-"""The state every request thread shares: configuration, store, faults.
+"""The state every request thread shares: configuration, store, faults, the webhook sender.
 
 The routes are not part of it: the HTTP server hands its route table to the
 pipeline (:class:`~postmark.sandbox.http.pipeline.RouteTable`), so this module
-imports nothing from the HTTP layer but the fault queue.
+imports nothing from the HTTP layer but the fault queue and the webhook sender.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .http.faults import FaultInjector
+from .http.webhook_sender import WebhookSender
 from .rules import server_settings
 from .rules.validation import ARCHIVED
 from .store.database import Store
@@ -30,6 +31,8 @@ class Config:
     account_tokens: frozenset[str] | None = None
     server_name: str = "Sandbox"
     server_id: int = 1
+    #: Multiplies Postmark's webhook retry delays (0.001 turns minutes into tenths of seconds).
+    webhook_retry_scale: float = 1.0
 
 
 class App:
@@ -42,6 +45,7 @@ class App:
         self.base_url = ""
         self.log_requests = False
         self.stopping = threading.Event()
+        self.webhook_sender = WebhookSender()
 
     def pause(self, seconds: float) -> None:
         """Sleep for a stall fault, waking early when the sandbox stops."""

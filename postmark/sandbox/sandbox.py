@@ -18,7 +18,8 @@ from .http.faults import FAULT_KINDS
 from .http.server import SandboxHTTPServer
 from .json_shapes import bounce_json, inbound_details, sandbox_message
 from .routes import route_table
-from .rules import inbound
+from .rules import events, inbound
+from .rules.webhook_delivery import delivery_json
 from .store.database import Store
 
 
@@ -46,6 +47,9 @@ class Sandbox:
             non-empty ``X-Postmark-Account-Token``.
         server_name: ``Name`` reported by ``GET /server``.
         log_requests: print one line per request to stderr.
+        webhook_retry_scale: multiplies Postmark's webhook retry delays (1, 5,
+            10, 10, 10 and 15 minutes); ``0.001`` runs the whole schedule in
+            about three seconds, for tests of a receiver that fails first.
     """
 
     def __init__(
@@ -58,6 +62,7 @@ class Sandbox:
         server_name: str = "Sandbox",
         *,
         log_requests: bool = False,
+        webhook_retry_scale: float = 1.0,
     ) -> None:
         self.host = host
         self.db = db
@@ -66,6 +71,7 @@ class Sandbox:
             tokens=None if tokens is None else frozenset(tokens),
             account_tokens=None if account_tokens is None else frozenset(account_tokens),
             server_name=server_name,
+            webhook_retry_scale=float(webhook_retry_scale),
         )
         self._log_requests = log_requests
         self._app: App | None = None
@@ -123,6 +129,7 @@ class Sandbox:
             thread.join()
         server.close_connections()
         server.server_close()
+        app.webhook_sender.stop()  # before the store closes: a running call records its answer
         app.store.close()
         self._app = None
 
@@ -212,10 +219,44 @@ class Sandbox:
         """Received messages of every status, oldest first, in details form."""
         return [inbound_details(row) for row in self._running_app().store.all_inbound()]
 
+    def event(self, kind: str, message_id: str, **fields: Any) -> list[dict[str, Any]]:
+        """Make an event happen to a sent message; returns the events' webhook JSON.
+
+        ``kind`` is ``"open"``, ``"click"``, ``"spam"``, ``"subscription"`` or
+        ``"bounce"``; ``fields`` are ``recipient``, ``link``, ``location``,
+        ``platform``, ``user_agent``, ``read_seconds``, ``bounce_type`` (see
+        :mod:`postmark.sandbox.rules.events`). The webhooks get them in the
+        background: :meth:`wait_for_webhooks`, then :meth:`webhook_deliveries`.
+
+        Raises:
+            ValueError: the event is refused (unknown message, an open of a
+                message sent without TrackOpens...), with the reason.
+        """
+        request = {"type": kind, "message_id": message_id, **fields}
+        return [row.payload for row in events.trigger(self._running_app(), request)]
+
+    def events(self, message_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored events (Delivery, Bounce, Open...), oldest first, as webhook JSON."""
+        app = self._running_app()
+        app.webhook_sender.settle()  # a send's events are recorded just after it
+        return [row.payload for row in app.store.events(message_id)]
+
+    def webhook_deliveries(self, message_id: str | None = None) -> list[dict[str, Any]]:
+        """Every webhook call made (and webhook not called), oldest first; see
+        ``GET /__sandbox/webhook-deliveries`` for the fields."""
+        app = self._running_app()
+        app.webhook_sender.settle()
+        return [delivery_json(row) for row in app.store.deliveries(message_id)]
+
+    def wait_for_webhooks(self, timeout: float = 5.0) -> bool:
+        """Wait until no webhook call is queued or running (retries included);
+        ``False`` if ``timeout`` seconds passed first."""
+        return self._running_app().webhook_sender.wait_idle(timeout)
+
     def clear(self) -> None:
         """Forget everything stored (messages, bounces, suppressions, templates,
-        streams, webhooks, server settings, inbound messages and rules) and every
-        queued fault."""
+        streams, webhooks, server settings, inbound messages and rules, events and
+        webhook calls) and every queued fault; pending webhook retries are dropped."""
         app = self._running_app()
         app.store.clear()
         app.faults.clear()
@@ -237,13 +278,27 @@ class Sandbox:
         self._running_app().faults.add(str(kind), count, seconds=seconds, path=path)
 
 
-def serve(port: int, host: str, db: str, tokens: list[str] | None) -> None:
+def serve(
+    port: int,
+    host: str,
+    db: str,
+    tokens: list[str] | None,
+    *,
+    webhook_retry_scale: float = 1.0,
+) -> None:
     """Run a sandbox in the foreground until Ctrl-C, printing its URL first.
 
     This is what ``python -m postmark.sandbox`` (and the ``postmark sandbox``
     command) run.
     """
-    sandbox = Sandbox(port=port, host=host, db=db, tokens=tokens, log_requests=True)
+    sandbox = Sandbox(
+        port=port,
+        host=host,
+        db=db,
+        tokens=tokens,
+        log_requests=True,
+        webhook_retry_scale=webhook_retry_scale,
+    )
     sandbox._bind()
     where = "in memory (lost on exit)" if db == ":memory:" else db
     accepted = "any non-empty server token" if tokens is None else f"{len(tokens)} token(s)"

@@ -65,7 +65,10 @@ def test_public_signatures() -> None:
         None,
         "Sandbox",
     ]
-    assert list(inspect.signature(serve).parameters) == ["port", "host", "db", "tokens"]
+    serve_params = inspect.signature(serve).parameters
+    positional = [n for n, p in serve_params.items() if p.kind is p.POSITIONAL_OR_KEYWORD]
+    assert positional == ["port", "host", "db", "tokens"]  # keyword-only options may follow
+    assert serve_params["webhook_retry_scale"].kind is inspect.Parameter.KEYWORD_ONLY
     fault = inspect.signature(Sandbox.inject_fault).parameters
     assert list(fault) == ["self", "kind", "count", "seconds", "path"]
 

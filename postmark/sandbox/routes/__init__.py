@@ -16,6 +16,7 @@ from ..ui import inbox
 from . import (
     admin,
     bounces,
+    events,
     inbound,
     inbound_rules,
     messages,
@@ -51,11 +52,19 @@ def api_router() -> Router:
     return router
 
 
+def admin_router() -> Router:
+    """Every ``/__sandbox/`` route: :mod:`.admin`, and :mod:`.events` (events, webhook calls)."""
+    router = Router()
+    for area in (admin, events):
+        router.include(area.routes)
+    return router
+
+
 def route_table() -> RouteTable:
     """The API, admin (``/__sandbox/...``) and web inbox routers, for the pipeline."""
     return RouteTable(
         api=api_router(),
-        admin=admin.routes,
+        admin=admin_router(),
         inbox=inbox.routes,
         inbox_not_found=inbox.not_found_page,
     )

@@ -8,8 +8,8 @@ not at all). A file database uses WAL journaling and survives restarts.
 :class:`Store` is assembled here from table groups that share that
 connection: outbound mail (:mod:`.outbound`: messages, bounces,
 suppressions), :mod:`.templates`, :mod:`.streams`, :mod:`.settings`
-(server settings, webhooks) and :mod:`.inbound` (received messages,
-inbound rules).
+(server settings, webhooks), :mod:`.inbound` (received messages,
+inbound rules) and :mod:`.events` (outbound events, webhook deliveries).
 
 The store knows tables and filters, not Postmark's rules: routes decide what
 a row means and how it is shown.
@@ -17,6 +17,7 @@ a row means and how it is shown.
 
 from __future__ import annotations
 
+from .events import EVENTS_SCHEMA, EVENTS_TABLES, EventTables
 from .inbound import INBOUND_SCHEMA, INBOUND_TABLES, InboundTables
 from .outbound import OUTBOUND_SCHEMA, OUTBOUND_TABLES, OutboundTables
 from .settings import SETTINGS_SCHEMA, SETTINGS_TABLES, SettingsTables
@@ -28,7 +29,9 @@ from .templates import TEMPLATE_TABLES, TEMPLATES_SCHEMA, TemplateTables
 SCHEMA_VERSION = 2
 
 
-class Store(OutboundTables, TemplateTables, StreamTables, InboundTables, SettingsTables):
+class Store(
+    OutboundTables, TemplateTables, StreamTables, InboundTables, SettingsTables, EventTables
+):
     """Thread-safe access to the sandbox database."""
 
     def __init__(self, path: str = ":memory:") -> None:
@@ -44,6 +47,7 @@ class Store(OutboundTables, TemplateTables, StreamTables, InboundTables, Setting
                 + STREAMS_SCHEMA
                 + SETTINGS_SCHEMA
                 + INBOUND_SCHEMA
+                + EVENTS_SCHEMA
             )
             self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self._seed_streams()
@@ -55,6 +59,7 @@ class Store(OutboundTables, TemplateTables, StreamTables, InboundTables, Setting
             *TEMPLATE_TABLES,
             *SETTINGS_TABLES,
             *INBOUND_TABLES,
+            *EVENTS_TABLES,
         )
         with self._tx() as conn:
             for table in tables:
