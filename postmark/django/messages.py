@@ -33,11 +33,11 @@ import django
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 
+from postmark.checks import FORBIDDEN_EXTENSIONS
 from postmark.django import options
 from postmark.django.errors import UnsupportedContentError, UnsupportedFeature
 from postmark.django.options import Features, option
 from postmark.exceptions import InvalidMessageError
-from postmark.checks import FORBIDDEN_EXTENSIONS
 from postmark.payloads import TRACK_LINKS_VALUES, build_message, check_message
 
 #: Attributes the backend reads from any Django message.

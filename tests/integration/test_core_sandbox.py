@@ -178,6 +178,4 @@ def test_re_suppressing_an_address_keeps_its_original_reason(postmark_sandbox: A
     answer = client.suppressions.create("outbound", [address])
     assert answer["Suppressions"][0]["Status"] == "Suppressed"
     after = client.suppressions.dump("outbound")["Suppressions"]
-    assert [(s["EmailAddress"], s["SuppressionReason"]) for s in after] == [
-        (address, "HardBounce")
-    ]
+    assert [(s["EmailAddress"], s["SuppressionReason"]) for s in after] == [(address, "HardBounce")]
