@@ -1,22 +1,22 @@
 # Two commands on a fresh clone (Python 3.10+ only):
-#   make demo   # install, start the local sandbox, send mail through the library
+#   make demo   # install the package, start the local sandbox, send mail through the library
 #   make test   # install the test dependencies and run the whole suite
+# A .venv that cannot work (built by an old Python, or half-built) is rebuilt with a message.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint docs install
+.PHONY: demo test lint docs install install-base
 
-$(VENV)/.installed: setup.py pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -qq --upgrade pip
-	$(PY) -m pip install -qq -e '.[dev]'
-	touch $@
+# The demo needs only the package (and requests); the dev extra is for tests, lint and docs.
+install-base:
+	@sh scripts/venv.sh "$(PYTHON)" "$(VENV)" base
 
-install: $(VENV)/.installed
+install:
+	@sh scripts/venv.sh "$(PYTHON)" "$(VENV)" dev
 
-demo: install
-	$(PY) examples/quickstart.py
+demo: install-base
+	@$(PY) examples/quickstart.py
 
 test: install
 	$(PY) -m pytest

@@ -16,6 +16,8 @@ TEST_DEPS = [
     "pytest-django>=4.5",
     "hypothesis>=6",
     "pyyaml>=6",  # reads Postmark's spec files for the sandbox fuzz test
+    # The Django backend's side-by-side tests send the same messages through anymail.
+    "django-anymail>=13",
 ]
 LINT_DEPS = ["ruff>=0.5", "mypy>=1.8", "types-requests"]
 DOCS_DEPS = ["sphinx>=7.2", "furo>=2024.1", "myst-parser>=3"]

@@ -108,5 +108,56 @@ def _insert_benchmarks(app: Any, docname: str, source: list[str]) -> None:
         source[0] = source[0].replace(BENCHMARK_MARKER, benchmark_text())
 
 
+def _reexported_data_comment(
+    app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]
+) -> None:
+    """A constant a package re-exports (``postmark.webhooks.MAX_EVENT_BYTES``) is
+    documented by the ``#:`` comment where it is defined, not by ``int``'s docstring."""
+    if what != "data":
+        return
+    from sphinx.pycode import ModuleAnalyzer
+
+    package, _, attr = name.rpartition(".")
+    for module_name, module in sorted(sys.modules.items()):
+        if module_name.startswith(f"{package}.") and vars(module).get(attr, lines) is obj:
+            comment = ModuleAnalyzer.for_module(module_name).find_attr_docs().get(("", attr))
+            if comment:
+                lines[:] = list(comment)
+                return
+
+
+#: What a section method's description type means for the caller of the sync
+#: client (postmark.api.base): a Request[X] or a plan gives X, a walk an iterator.
+_REQUEST = r"(?:~postmark\.protocol\.)?Request"
+_ANY = r"(?:~typing\.)?Any"
+_GENERATOR = r"(?:~collections\.abc\.)?Generator"
+_DESCRIPTIONS = (
+    (re.compile(rf"^{_REQUEST}\[(.*)\]$"), r"\1"),
+    (re.compile(r"^(?:~postmark\.api\.base\.)?Plan\[(.*)\]$"), r"\1"),
+    (re.compile(rf"^{_GENERATOR}\[{_REQUEST}\[{_ANY}\], {_ANY}, (.*)\]$"), r"\1"),
+    (re.compile(r"^(?:~postmark\.api\.base\.)?Walk\[(.*)\]$"), r"~collections.abc.Iterator[\1]"),
+    (
+        re.compile(rf"^{_GENERATOR}\[{_REQUEST}\[{_ANY}\] \| (.*), {_ANY}, None\]$"),
+        r"~collections.abc.Iterator[\1]",
+    ),
+)
+
+
+def _section_return_types(
+    app: Any, what: str, name: str, obj: Any, options: Any, signature: Any, annotation: Any
+) -> tuple[Any, Any] | None:
+    """Show a section method's result type, as ``ServerClient`` returns it, not its
+    description type (``Request[Bounce]`` is shown as ``Bounce``); the async client
+    returns the same wrapped in an awaitable (see the Tornado guide)."""
+    if what != "method" or not annotation or not hasattr(obj, "describe"):
+        return None
+    for pattern, replacement in _DESCRIPTIONS:
+        if pattern.match(annotation):
+            return signature, pattern.sub(replacement, annotation)
+    return None
+
+
 def setup(app: Any) -> None:
     app.connect("source-read", _insert_benchmarks)
+    app.connect("autodoc-process-signature", _section_return_types)
+    app.connect("autodoc-process-docstring", _reexported_data_comment)

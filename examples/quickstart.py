@@ -2,11 +2,11 @@
 
     python examples/quickstart.py             # embedded sandbox (no account, no internet)
 
-In a terminal the sandbox then stays up so its web inbox can be browsed
-(Ctrl-C stops it); ``--no-keep`` exits at once, ``--keep`` always waits.
-
-With POSTMARK_API_URL and POSTMARK_SERVER_TOKEN set, it sends to that server
-instead (for example a sandbox started with ``postmark sandbox``).
+It always starts its own embedded sandbox and sends only there: an exported
+POSTMARK_API_URL or POSTMARK_SERVER_TOKEN (which would send 1,002 messages
+to a real server) is ignored, with a note. In a terminal the sandbox then
+stays up so its web inbox can be browsed (Ctrl-C stops it); --no-keep exits
+at once, --keep always waits.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import time
 
 import postmark
 from postmark import PMBatchMail, PMBounceManager, PMMail
+from postmark.sandbox import Sandbox
 
 SENDER = "Quick Start <quickstart@example.com>"
 
@@ -63,33 +64,46 @@ def bounce() -> dict[str, object]:
     return dict(bounces["Bounces"][0]) if bounces["Bounces"] else {}
 
 
-def run(keep: bool) -> int:
-    own_server = "POSTMARK_API_URL" not in os.environ
-    sandbox = None
-    if own_server:
-        from postmark.sandbox import Sandbox
+def use_own_sandbox() -> Sandbox:
+    """Start the embedded sandbox and point the library at it, whatever the environment says.
 
-        sandbox = Sandbox().start()
-        os.environ["POSTMARK_API_URL"] = sandbox.url
-        os.environ.setdefault("POSTMARK_SERVER_TOKEN", "quickstart-token")
-        print(f"Started a local Postmark sandbox at {sandbox.url}")
+    The library reads POSTMARK_API_URL and POSTMARK_SERVER_TOKEN from the
+    environment; this process's copy is overridden so that no demo message
+    can reach a real Postmark server (or any other one).
+    """
+    for name in ("POSTMARK_API_URL", "POSTMARK_SERVER_TOKEN", "POSTMARK_API_KEY"):
+        if os.environ.get(name):
+            print(f"Note: ignoring {name} from the environment; the demo uses its own sandbox.")
+    os.environ.pop("POSTMARK_API_KEY", None)
+    sandbox = Sandbox().start()
+    os.environ["POSTMARK_API_URL"] = sandbox.url
+    os.environ["POSTMARK_SERVER_TOKEN"] = "quickstart-token"
+    print(f"Started a local Postmark sandbox at {sandbox.url}", flush=True)
+    return sandbox
+
+
+def run(keep: bool) -> int:
+    sandbox = use_own_sandbox()
     started = time.perf_counter()
-    print(f"1. PMMail sent, MessageID {send_one()}")
-    print(f"2. PMBatchMail sent {send_batch(1000)} of 1000 messages")
-    found = bounce()
-    print(
-        f"3. Bounce recorded: {found.get('Type')} for {found.get('Email')} (ID {found.get('ID')})"
-    )
-    print(f"Done in {time.perf_counter() - started:.1f} s.")
-    print(f"Inbox: {os.environ['POSTMARK_API_URL'].rstrip('/')}/")
-    if sandbox is not None:
+    try:
+        print(f"1. PMMail sent, MessageID {send_one()}", flush=True)
+        print("2. Sending 1000 messages with PMBatchMail (500 per request) ...", flush=True)
+        print(f"   PMBatchMail sent {send_batch(1000)} of 1000 messages", flush=True)
+        found = bounce()
+        print(
+            f"3. Bounce recorded: {found.get('Type')} for {found.get('Email')} "
+            f"(ID {found.get('ID')})"
+        )
+        print(f"Done in {time.perf_counter() - started:.1f} s.")
+        print(f"Inbox: {sandbox.url}/", flush=True)
         if keep:
-            print("Open the inbox in a browser; press Ctrl-C to stop the sandbox.")
+            print("Open the inbox in a browser; press Ctrl-C to stop the sandbox.", flush=True)
             try:
                 while True:
                     time.sleep(3600)
             except KeyboardInterrupt:
                 pass
+    finally:
         sandbox.stop()
     return 0
 

@@ -52,6 +52,7 @@ _EXPORTS = {
         "PMMailURLException",
         "PostmarkError",
         "RateLimitError",
+        "RecipientsRefused",
         "RequestTimeoutError",
         "ServerError",
         "TLSError",
@@ -138,6 +139,9 @@ if TYPE_CHECKING:  # the same names, for type checkers (a test keeps both in ste
     )
     from postmark.exceptions import (
         RateLimitError as RateLimitError,
+    )
+    from postmark.exceptions import (
+        RecipientsRefused as RecipientsRefused,
     )
     from postmark.exceptions import (
         RequestTimeoutError as RequestTimeoutError,

@@ -18,7 +18,7 @@ each call is independent and the connection pool is thread-safe.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
 
@@ -26,7 +26,7 @@ from postmark import config
 from postmark.api.base import Executor, Sync, SyncExecutor
 from postmark.api.sections import AccountSections, ServerSections
 from postmark.exceptions import ConfigurationError
-from postmark.protocol import ACCOUNT_TOKEN_HEADER, SERVER_TOKEN_HEADER, Timeout
+from postmark.protocol import ACCOUNT_TOKEN_HEADER, SERVER_TOKEN_HEADER, ConnectionOptions
 from postmark.transport import Transport
 
 if TYPE_CHECKING:
@@ -35,24 +35,22 @@ if TYPE_CHECKING:
 _C = TypeVar("_C", bound="_Client")
 
 
-def missing_token(client: str, setting: str, kind: str) -> ConfigurationError:
-    """The error for a client built without a token (shared by the async clients)."""
-    return ConfigurationError(
-        f"No Postmark {kind} token: pass it to {client}(...) or set "
-        f"{setting} (Django setting or environment variable)."
-    )
+class ClientOptions(ConnectionOptions, total=False):
+    """The options of both sync clients (see :class:`postmark.transport.Transport`)."""
 
-
-class ClientOptions(TypedDict, total=False):
-    """Connection options shared by both clients (see :class:`postmark.transport.Transport`)."""
-
-    base_url: str | None
-    timeout: Timeout | None
-    retries: int | None
-    deadline: float | None
-    ca_bundle: str | None
     session: requests.Session | None
     sleep: Callable[[float], object] | None
+
+
+def client_token(client: type, setting: str, kind: str, token: str | None) -> str:
+    """The token passed in, else the setting's; a clear error when there is none."""
+    found = config.lookup(setting, token)
+    if not found:
+        raise ConfigurationError(
+            f"No Postmark {kind} token: pass it to {client.__name__}(...) or set "
+            f"{setting} (Django setting or environment variable)."
+        )
+    return str(found)
 
 
 class _Client:
@@ -60,32 +58,9 @@ class _Client:
     _header = ""
     _kind = ""
 
-    def __init__(
-        self,
-        token: str | None = None,
-        *,
-        base_url: str | None = None,
-        timeout: Timeout | None = None,
-        retries: int | None = None,
-        deadline: float | None = None,
-        ca_bundle: str | None = None,
-        session: requests.Session | None = None,
-        sleep: Callable[[float], object] | None = None,
-    ) -> None:
-        token = config.lookup(self._setting, token)
-        if not token:
-            raise missing_token(type(self).__name__, self._setting, self._kind)
-        self.transport = Transport(
-            str(token),
-            token_header=self._header,
-            base_url=base_url,
-            timeout=timeout,
-            retries=retries,
-            deadline=deadline,
-            ca_bundle=ca_bundle,
-            session=session,
-            sleep=sleep,
-        )
+    def __init__(self, token: str | None, options: ClientOptions) -> None:
+        token = client_token(type(self), self._setting, self._kind, token)
+        self.transport = Transport(token, token_header=self._header, **options)
         self.base_url = self.transport.base_url
         self._executor: Executor = SyncExecutor(self.transport.perform)
 
@@ -137,7 +112,7 @@ class ServerClient(_Client, ServerSections[Sync]):
     _kind = "server"
 
     def __init__(self, server_token: str | None = None, **options: Unpack[ClientOptions]) -> None:
-        super().__init__(server_token, **options)
+        super().__init__(server_token, options)
 
 
 class AccountClient(_Client, AccountSections[Sync]):
@@ -156,4 +131,4 @@ class AccountClient(_Client, AccountSections[Sync]):
     _kind = "account"
 
     def __init__(self, account_token: str | None = None, **options: Unpack[ClientOptions]) -> None:
-        super().__init__(account_token, **options)
+        super().__init__(account_token, options)

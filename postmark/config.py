@@ -9,6 +9,7 @@ be read; an installed but unconfigured Django is never an error here.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -55,8 +56,12 @@ def parse_float(value: Any, *, name: str = "value") -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise ConfigurationError(f"{name}={value!r} is not a number of seconds.") from None
-    if number <= 0:
-        raise ConfigurationError(f"{name} must be greater than 0, got {number}.")
+    # NaN compares false with everything, so "<= 0" alone would let it through,
+    # and every later call would fail inside the HTTP client instead.
+    if not math.isfinite(number) or number <= 0:
+        raise ConfigurationError(
+            f"{name} must be a finite number of seconds greater than 0, got {value!r}."
+        )
     return number
 
 

@@ -18,6 +18,7 @@ satisfies old and new ``except`` clauses::
         InactiveRecipientError           + PMMailInactiveRecipientException
         RateLimitError
         ServerError                      + PMMailServerErrorException
+        RecipientsRefused
 
 As before, ``PMMailInactiveRecipientException`` is not an
 ``PMMailUnprocessableEntityException``: no legacy class catches more than it
@@ -137,7 +138,28 @@ class PostmarkError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keep the keyword-only fields when pickled (multiprocessing, Celery).
-        return (_rebuild, (type(self), self.message, self.__dict__))
+        state = dict(self.__dict__)
+        state["inner_exception"] = _picklable(self.inner_exception)
+        return (_rebuild, (type(self), self.message, state))
+
+
+def _picklable(error: BaseException | None) -> BaseException | None:
+    """``error`` if it survives pickling, else a stand-in that says what it was.
+
+    Some HTTP clients' exceptions cannot be rebuilt from their pickled
+    arguments (Tornado's ``HTTPTimeoutError``, for one); the error that
+    wraps them must still cross a process boundary.
+    """
+    if error is None:
+        return None
+    import pickle  # only when an error is pickled
+
+    try:
+        pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes, just made)
+    except Exception:
+        name = f"{type(error).__module__}.{type(error).__qualname__}"
+        return RuntimeError(f"{name}: {error}")
+    return error
 
 
 def _rebuild(cls: type[PostmarkError], message: str, state: dict[str, Any]) -> PostmarkError:
@@ -223,6 +245,10 @@ class RateLimitError(APIError):
 
 class ServerError(APIError, PMMailServerErrorException):
     """HTTP 5xx: Postmark failed (503 is planned maintenance)."""
+
+
+class RecipientsRefused(APIError):
+    """Every recipient of a message was refused (inactive or invalid): nobody gets it."""
 
 
 # --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 from postmark.exceptions import (
     APIError,
     InactiveRecipientError,
+    InvalidMessageError,
     PostmarkError,
     UnprocessableEntityError,
     parse_inactive_recipients,
@@ -138,7 +139,8 @@ class BatchResult(Sequence[SendOutcome]):
         return len(self._outcomes)
 
     def __iter__(self) -> Iterator[SendOutcome]:
-        # Sequence's default goes through __getitem__ until IndexError: 3x slower.
+        # Sequence's default goes through __getitem__ until IndexError, which is
+        # much slower over the outcomes of a large batch.
         return iter(self._outcomes)
 
     def __repr__(self) -> str:
@@ -181,6 +183,9 @@ class BatchResult(Sequence[SendOutcome]):
             outcomes=self._outcomes,
             may_have_been_sent=any(e.may_have_been_sent for e in errors),
         )
+        if isinstance(error, InvalidMessageError):  # which field, and which message, first
+            error.field = getattr(first, "field", None)
+            error.message_index = failed[0].index
         if isinstance(error, InactiveRecipientError):
             error.inactive_recipients = [
                 address

@@ -16,15 +16,24 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from postmark.checks import MAX_RECIPIENTS, TRACK_LINKS_VALUES, check_message
 from postmark.exceptions import InvalidMessageError
 from postmark.protocol import encode_json
 
-#: Postmark's limits (API.md section 5).
-MAX_RECIPIENTS = 50
+__all__ = [  # the checks' names are importable from here, their old home
+    "MAX_RECIPIENTS",
+    "TRACK_LINKS_VALUES",
+    "attachment_from_bytes",
+    "attachment_from_file",
+    "build_message",
+    "build_message_from",
+    "check_message",
+]
+
+#: Postmark's limits (API.md section 5); the per-field ones are in postmark.checks.
 MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 MAX_BATCH_MESSAGES = 500
 MAX_BATCH_BYTES = 50 * 1024 * 1024
-TRACK_LINKS_VALUES = ("None", "HtmlAndText", "HtmlOnly", "TextOnly")
 
 Addresses = str | Sequence[str] | None
 AttachmentInput = Any  # tuple, dict, email.mime part, or an object with to_postmark()
@@ -33,66 +42,41 @@ AttachmentInput = Any  # tuple, dict, email.mime part, or an object with to_post
 _EMPTY: Any = []
 
 
-def check_no_newlines(field: str, value: Any) -> None:
-    """Refuse CR or LF in anything that becomes a mail header (header injection)."""
-    if isinstance(value, str) and ("\r" in value or "\n" in value):
-        raise InvalidMessageError(
-            f"{field} contains a line break (CR or LF), which could inject mail headers; "
-            "remove the line breaks.",
-            field=field,
-        )
-
-
 def join_addresses(field: str, value: Addresses) -> str | None:
     """``"a@x.com, B <b@y.com>"`` from a comma-separated string or a list of addresses."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        text = value
-    elif isinstance(value, Iterable):
-        parts = [str(item) for item in value if item]
-        for part in parts:
-            check_no_newlines(field, part)
-        text = ", ".join(parts)
-    else:
-        raise InvalidMessageError(
-            f"{field} must be a string or a list of strings, not {type(value).__name__}.",
-            field=field,
-        )
-    check_no_newlines(field, text)
-    return text or None
-
-
-def count_recipients(*fields: str | None) -> int:
-    """How many addresses Postmark will count across To, Cc and Bcc."""
-    present = [f for f in fields if f]
-    from email.utils import getaddresses  # imported late: import-time cost
-
-    return sum(1 for _, addr in getaddresses(present) if addr)
+        return value
+    if isinstance(value, Iterable) and not isinstance(value, Mapping | bytes):
+        parts = [item for item in value if item]
+        odd = sorted({type(part).__name__ for part in parts if not isinstance(part, str)})
+        if odd:
+            raise InvalidMessageError(
+                f"{field} must be a string or a list of strings, not a list holding "
+                f"{', '.join(odd)}.",
+                field=field,
+            )
+        return ", ".join(parts) or None
+    raise InvalidMessageError(
+        f"{field} must be a string or a list of strings, not {type(value).__name__}.",
+        field=field,
+    )
 
 
 def headers_payload(
     headers: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None,
 ) -> list[dict[str, Any]]:
-    """``[{"Name": ..., "Value": ...}]`` from a dict or from Postmark's own list form."""
+    """``[{"Name": ..., "Value": ...}]`` from a dict or from Postmark's own list form.
+
+    Names and values are checked with the rest of the message
+    (:func:`postmark.checks.check_message`).
+    """
     if not headers:
         return []
     if isinstance(headers, Mapping):
-        pairs = list(headers.items())
-    else:
-        pairs = [(item["Name"], item["Value"]) for item in headers]
-    result = []
-    for name, value in pairs:
-        name = str(name)
-        if not name or any(c in name for c in ":\r\n ") or not name.isascii():
-            raise InvalidMessageError(
-                f"Custom header name {name!r} is invalid: header names are printable ASCII "
-                "without spaces, colons or line breaks.",
-                field="Headers",
-            )
-        check_no_newlines(f"Header {name}", value)
-        result.append({"Name": name, "Value": value})
-    return result
+        return [{"Name": name, "Value": value} for name, value in headers.items()]
+    return [dict(item) if isinstance(item, Mapping) else item for item in headers]
 
 
 # --------------------------------------------------------------------------
@@ -149,10 +133,14 @@ def _mime_attachment(part: Any) -> dict[str, Any]:
     Legacy rule kept: a Content-ID loses its ``<>``; it gets a ``cid:``
     prefix only when the part's Content-Disposition starts with "inline".
     """
+    content_type = part.get_content_type()
+    charset = part.get_content_charset()
+    if charset:  # text keeps the charset it was written in
+        content_type = f'{content_type}; charset="{charset}"'
     result = {
         "Name": part.get_filename(),
         "Content": part.get_payload(),
-        "ContentType": part.get_content_type(),
+        "ContentType": content_type,
     }
     content_id = part.get("Content-ID")
     if content_id:
@@ -269,13 +257,14 @@ MESSAGE_FIELDS = (
 )
 
 
-def build_message_from(fields: Mapping[str, Any]) -> dict[str, Any]:
+def build_message_from(fields: Mapping[str, Any], *, recipients: bool = True) -> dict[str, Any]:
     """:func:`build_message` from a mapping of :data:`MESSAGE_FIELDS` (absent = None).
 
     The one builder of message JSON, for every front end (a 10,000-message
     batch builds 10,000 of these). Each value is kept unless it is ``None``
     or ``[]``; addresses are joined and checked; the keys follow Postmark's
-    documentation order.
+    documentation order. ``recipients=False`` for a bulk send's shared
+    message, whose recipients come separately.
     """
     get = fields.get
     sender, to, cc, bcc = get("sender"), get("to"), get("cc"), get("bcc")
@@ -328,53 +317,12 @@ def build_message_from(fields: Mapping[str, Any]) -> dict[str, Any]:
         message["Attachments"] = [attachment_payload(a, i) for i, a in enumerate(attachments)]
     if message_stream is not None and message_stream != _EMPTY:
         message["MessageStream"] = message_stream
-    _check_fields(message, _BUILT_FIELDS)
-    return message
+    return check_message(message, recipients=recipients)
 
 
 def is_template_message(message: Mapping[str, Any]) -> bool:
     """Whether a message goes to the template endpoints."""
     return bool(message.get("TemplateId") or message.get("TemplateAlias"))
-
-
-def check_message(message: Mapping[str, Any]) -> None:
-    """Checks on a message in Postmark's form that are certain to fail at Postmark."""
-    _check_fields(message, _HEADER_FIELDS)
-
-
-_HEADER_FIELDS = ("From", "To", "Cc", "Bcc", "ReplyTo", "Subject", "Tag")
-# What build_message still checks: join_addresses() has checked the addresses.
-_BUILT_FIELDS = ("From", "Subject", "Tag")
-
-
-def _check_fields(message: Mapping[str, Any], header_fields: tuple[str, ...]) -> None:
-    track_links = message.get("TrackLinks")
-    if track_links is not None and track_links not in TRACK_LINKS_VALUES:
-        raise InvalidMessageError(
-            f"TrackLinks={track_links!r} is not valid; use one of {', '.join(TRACK_LINKS_VALUES)}.",
-            field="TrackLinks",
-        )
-    for field in header_fields:
-        value = message.get(field)
-        if isinstance(value, str) and ("\r" in value or "\n" in value):
-            check_no_newlines(field, value)  # raises
-    # Cheap upper bound first: a full address parse for every message of a
-    # 10,000-message batch would dominate the cost of building it.
-    upper_bound = 0
-    for field in ("To", "Cc", "Bcc"):
-        value = message.get(field)
-        if value and isinstance(value, str):
-            upper_bound += value.count(",") + 1
-    if upper_bound <= MAX_RECIPIENTS:
-        return
-    recipients = count_recipients(message.get("To"), message.get("Cc"), message.get("Bcc"))
-    if recipients > MAX_RECIPIENTS:
-        raise InvalidMessageError(
-            f"The message has {recipients} recipients; Postmark accepts at most "
-            f"{MAX_RECIPIENTS} across To, Cc and Bcc. Split it into several messages "
-            "(or send a batch).",
-            field="To",
-        )
 
 
 def check_encoded_size(

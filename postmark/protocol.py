@@ -16,7 +16,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 from postmark import config
@@ -36,6 +36,9 @@ from postmark.exceptions import (
     UnauthorizedError,
     UnprocessableEntityError,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 logger = logging.getLogger("postmark")
 E = TypeVar("E", bound=PostmarkError)
@@ -71,7 +74,23 @@ def user_agent(*extra: str) -> str:
 
 
 def _json_default(value: Any) -> Any:
-    """Serialise what ``json`` does not know: Django lazy strings, sets, tuples."""
+    """Serialise what ``json`` does not know, as Django's ``DjangoJSONEncoder`` does.
+
+    Dates and times in ISO 8601 (microseconds cut to milliseconds, UTC as
+    ``Z``), durations in ISO 8601, ``Decimal``, ``UUID`` and Django lazy
+    strings as strings; sets as sorted lists. Anything else is refused.
+    """
+    # Imported here: this runs only for values json does not know.
+    import datetime
+    import decimal
+    import uuid
+
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return _iso(value)
+    if isinstance(value, datetime.timedelta):
+        return _iso_duration(value)
+    if isinstance(value, decimal.Decimal | uuid.UUID | str):
+        return str(value)
     promise = _django_promise_type()
     if promise is not None and isinstance(value, promise):
         return str(value)
@@ -83,6 +102,32 @@ def _json_default(value: Any) -> Any:
     )
 
 
+def _iso(value: Any) -> str:
+    import datetime
+
+    if isinstance(value, datetime.time) and value.utcoffset() is not None:
+        raise TypeError("a time of day with a timezone is ambiguous; send a datetime instead")
+    text: str = value.isoformat()
+    if getattr(value, "microsecond", 0):
+        # DjangoJSONEncoder: milliseconds, not microseconds
+        cut = 23 if isinstance(value, datetime.datetime) else 12
+        text = text[:cut] + text[cut + 3 :]
+    if text.endswith("+00:00"):
+        text = text.removesuffix("+00:00") + "Z"
+    return text
+
+
+def _iso_duration(value: Any) -> str:
+    """``P4DT01H02M03.000004S``, as Django's ``duration_iso_string``."""
+    sign = "-" if value.days < 0 else ""
+    if value.days < 0:
+        value = -value
+    minutes, seconds = divmod(value.seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    micro = f".{value.microseconds:06d}" if value.microseconds else ""
+    return f"{sign}P{value.days}DT{hours:02d}H{minutes:02d}M{seconds:02d}{micro}S"
+
+
 def _django_promise_type() -> type | None:
     # Looked up only when an unknown object appears, and only if Django is
     # already imported: plain scripts never pay for it.
@@ -91,7 +136,7 @@ def _django_promise_type() -> type | None:
 
 
 # One encoder for every call: json.dumps() with options builds a new encoder
-# object each time, which is a third of the cost of encoding a small message.
+# object each time, a large part of the cost of encoding a small message.
 # encode() keeps no state between calls, so sharing it between threads is safe.
 _ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"))
 
@@ -179,6 +224,14 @@ class Call:
         return f"<Call {self.label}>"
 
 
+class CallOptions(TypedDict, total=False):
+    """What a call sends besides its method and path (every field optional)."""
+
+    params: Mapping[str, Any] | None  # the query; None values are left out
+    json: Any  # a body to encode as JSON
+    body: bytes | None  # a body already encoded
+
+
 class Request(Generic[T]):
     """One API call as a section describes it, before any executor runs it.
 
@@ -194,13 +247,13 @@ class Request(Generic[T]):
         method: str,
         path: str,
         *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        body: bytes | None = None,
         decode: Callable[[Any], T] | None = None,
+        **options: Unpack[CallOptions],
     ) -> None:
-        self.method, self.path, self.params = method, path, params
-        self.json, self.body, self.decode = json, body, decode
+        self.method, self.path, self.decode = method, path, decode
+        self.params = options.get("params")
+        self.json = options.get("json")
+        self.body = options.get("body")
 
     def to_call(self, base_url: str, headers: Mapping[str, str]) -> Call:
         """The :class:`Call` that puts this request on the wire (JSON encoded here)."""
@@ -222,6 +275,16 @@ class Request(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.path}>"
+
+
+def wire_headers(call: Call) -> dict[str, str]:
+    """The call's headers plus the ``Content-Length`` requests would send."""
+    headers = dict(call.headers)
+    if call.body is not None:
+        headers["Content-Length"] = str(len(call.body))
+    elif call.method in ("POST", "PUT", "PATCH"):
+        headers["Content-Length"] = "0"
+    return headers
 
 
 def build_call(
@@ -263,6 +326,25 @@ def _error_class(status: int, error_code: int | None) -> type[APIError]:
     return APIError
 
 
+def _cut_short(body: bytes, headers: Mapping[str, str]) -> ConnectionError | None:
+    """The error for an answer shorter than its ``Content-Length``, or None.
+
+    Some HTTP clients (urllib3 1.x) hand over a body cut off mid-way without
+    complaint; the connection broke after the request went out, whatever
+    the client noticed. (A compressed body is decoded already: not checked.)
+    """
+    declared = headers.get("Content-Length") or headers.get("content-length")
+    if declared is None or headers.get("Content-Encoding") or headers.get("content-encoding"):
+        return None
+    try:
+        expected = int(declared)
+    except ValueError:
+        return None
+    if len(body) >= expected:
+        return None
+    return ConnectionError(f"answer cut short: {len(body)} of {expected} bytes")
+
+
 def _parse_body(body: bytes) -> tuple[Any, bool]:
     """(parsed JSON, True) or (None, False) for empty, truncated or non-JSON bodies."""
     if not body:
@@ -292,6 +374,9 @@ def decode_response(
     (500, 502, 504, or a 200 whose body cannot be read).
     """
     policy = policy or DEFAULT_RETRY_POLICY
+    short = _cut_short(body, headers or {})
+    if short is not None:
+        raise no_answer_error(call, short, nothing_sent=False, reason="IncompleteRead")
     data, ok = _parse_body(body)
     if status == 200:
         if not ok:
@@ -660,30 +745,70 @@ DEFAULT_READ_TIMEOUT = 60.0
 Timeout = float | tuple[float, float]
 
 
-def resolve_base_url(base_url: str | None) -> str:
-    """Argument > ``POSTMARK_API_URL`` > https://api.postmarkapp.com, without trailing slash."""
+def resolve_base_url(base_url: str | None, *, allow_http: bool | None = None) -> str:
+    """Argument > ``POSTMARK_API_URL`` > https://api.postmarkapp.com, without trailing slash.
+
+    The token travels in a header, so the URL must be ``https://``, except
+    for a loopback host (the local sandbox) or with ``allow_http=True`` /
+    ``POSTMARK_ALLOW_HTTP`` (logged once at WARNING). Userinfo, backslashes,
+    control characters and port 0 are refused: each can send the token to
+    another host than the one the URL seems to name.
+    """
     url = str(config.lookup("POSTMARK_API_URL", base_url, DEFAULT_BASE_URL)).strip()
-    if not _is_http_url(url):
+    problem = _url_problem(url)
+    if problem:
         raise ConfigurationError(
-            "POSTMARK_API_URL / base_url must be an https:// URL with a host, such as "
+            f"POSTMARK_API_URL / base_url {problem}; use an https:// URL with a host, such as "
             f"https://api.postmarkapp.com (got {url!r})."
         )
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        if not config.lookup_bool("POSTMARK_ALLOW_HTTP", allow_http):
+            raise ConfigurationError(
+                f"POSTMARK_API_URL / base_url is plain http:// to {parts.hostname}: the token "
+                "would travel unencrypted. Use https://, or pass allow_http=True (or set "
+                "POSTMARK_ALLOW_HTTP) for a server you trust on a private network."
+            )
+        _warn_plain_http(parts.hostname or "")
     return url.rstrip("/")
 
 
-def _is_http_url(url: str) -> bool:
+def _url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as a base URL, or None."""
+    if any(c.isspace() or c == "\\" or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return "contains spaces, backslashes or control characters"
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+        port = parts.port  # raises ValueError for a port that is not a number
     except ValueError:
-        return False
+        return "has an invalid port or host"
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "is not an http(s) URL with a host"
+    if "@" in parts.netloc:
+        return "holds a user name or password (the part before '@' would hide the real host)"
+    if port == 0:
+        return "has port 0"
+    if parts.query or parts.fragment:
+        return "has a query or fragment"
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "::1") or host.lower().endswith(".localhost"):
+        return True
+    parts = host.split(".")
     return (
-        parts.scheme in ("https", "http")
-        and bool(parts.hostname)
-        and not parts.query
-        and not parts.fragment
-        and not any(c.isspace() for c in url)
+        len(parts) == 4 and parts[0] == "127" and all(p.isdigit() and int(p) < 256 for p in parts)
     )
+
+
+_warned_http: set[str] = set()
+
+
+def _warn_plain_http(host: str) -> None:
+    if host not in _warned_http:  # once per host, not once per client
+        _warned_http.add(host)
+        logger.warning("Postmark calls to %s use plain HTTP: the token is not encrypted.", host)
 
 
 def resolve_timeout(timeout: Timeout | None) -> tuple[float, float]:
@@ -728,20 +853,37 @@ class ClientSettings:
         return f"<ClientSettings {self.base_url} timeout={self.timeout}>"
 
 
+class ConnectionOptions(TypedDict, total=False):
+    """The connection options of every client and transport, sync or async.
+
+    Each transport adds its own executor's options (a ``requests.Session``,
+    a Tornado ``AsyncHTTPClient``, a ``sleep`` function).
+    """
+
+    base_url: str | None  # default POSTMARK_API_URL, then https://api.postmarkapp.com
+    allow_http: bool | None  # plain http:// to a host that is not loopback (default False)
+    timeout: Timeout | None  # seconds or (connect, read); default POSTMARK_TIMEOUT or (10, 60)
+    retries: int | None  # extra attempts for a retryable failure (default 3, 0 disables)
+    deadline: float | None  # overall seconds one call may take, retries and waits included
+    ca_bundle: str | None  # a CA bundle to trust instead of the default one
+
+
 def client_settings(
     token: str,
     *,
     token_header: str,
-    base_url: str | None = None,
-    timeout: Timeout | None = None,
-    retries: int | None = None,
-    deadline: float | None = None,
     agent: tuple[str, ...] = (),
+    **options: Unpack[ConnectionOptions],
 ) -> ClientSettings:
     """Resolve a client's token, base URL, timeouts, retry policy and headers once.
 
-    ``agent`` adds parts to the User-Agent (the Tornado executor adds its version).
+    ``agent`` adds parts to the User-Agent (the Tornado executor adds its
+    version). ``ca_bundle`` is left to each transport: the sync one also
+    honours the bundle of a caller's ``requests.Session``.
     """
+    base_url, timeout = options.get("base_url"), options.get("timeout")
+    retries, deadline = options.get("retries"), options.get("deadline")
+    allow_http = options.get("allow_http")
     headers = {
         "Accept": "application/json",
         "Content-Type": "application/json",
@@ -749,7 +891,7 @@ def client_settings(
         token_header: check_token(token),
     }
     return ClientSettings(
-        resolve_base_url(base_url),
+        resolve_base_url(base_url, allow_http=allow_http),
         resolve_timeout(timeout),
         RetryPolicy.configured(retries, deadline),
         headers,

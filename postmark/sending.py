@@ -65,8 +65,8 @@ def to_payload(message: Any) -> dict[str, Any]:
 
     An object with ``to_postmark()`` (PMMail) runs its own legacy checks and
     returns a fresh payload that has passed :func:`check_message`: it is
-    used as it is, not checked and copied again (that was a quarter of the
-    cost of a 10,000-message batch).
+    used as it is, not checked and copied a second time (a large batch
+    would pay for it per message; see docs/performance.md).
     """
     if hasattr(message, "to_postmark"):
         checked: dict[str, Any] = message.to_postmark()
@@ -81,8 +81,53 @@ def to_payload(message: Any) -> dict[str, Any]:
             "(From, To, Subject, HtmlBody ...) or a PMMail.",
             field="message",
         )
-    check_message(payload)
-    return dict(payload)
+    return check_message(dict(payload))
+
+
+def encode(payload: Mapping[str, Any]) -> bytes:
+    """The request body of one message; a value JSON cannot carry fails this message.
+
+    Raises:
+        InvalidMessageError: naming the field (``TemplateModel.items[2].price``)
+            that holds an object JSON cannot encode, a lone surrogate, or a
+            reference to itself.
+    """
+    try:
+        return encode_message(payload)
+    except (TypeError, ValueError) as error:  # UnicodeEncodeError is a ValueError
+        where = unencodable_field(payload) or "message"
+        raise InvalidMessageError(
+            f"{where} cannot be sent as JSON ({_reason(error)}); use strings, numbers, "
+            "booleans, lists and dicts (dates, decimals and UUIDs are converted).",
+            field=where.split(".", 1)[0].split("[", 1)[0],
+        ) from None
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, UnicodeEncodeError):
+        return "a lone surrogate, not valid text"
+    return str(error).split(";", 1)[0]
+
+
+def unencodable_field(value: Any, path: str = "") -> str | None:
+    """The path of the first value in ``value`` that JSON cannot encode, or None."""
+    if isinstance(value, Mapping):
+        items: Iterable[tuple[str, Any]] = (
+            (f"{path}.{key}" if path else str(key), item) for key, item in value.items()
+        )
+    elif isinstance(value, list | tuple):
+        items = ((f"{path}[{index}]", item) for index, item in enumerate(value))
+    else:
+        try:
+            encode_json(value)
+        except (TypeError, ValueError):
+            return path or "message"
+        return None
+    for where, item in items:
+        found = unencodable_field(item, where)
+        if found is not None:
+            return found
+    return path or None  # each part encodes alone: the container refers to itself
 
 
 class Outgoing:
@@ -92,7 +137,7 @@ class Outgoing:
 
     def __init__(self, payload: dict[str, Any]) -> None:
         self.payload = payload
-        self.body = encode_message(payload)
+        self.body = encode(payload)
         check_encoded_size(self.body)
         self.path = EMAIL_WITH_TEMPLATE if is_template_message(payload) else EMAIL
 
@@ -246,23 +291,28 @@ class BatchPlan:
         Each run of ``max_count`` is encoded with one ``json`` call. A body of
         at most 10 MB proves every message in it is under Postmark's 10 MB
         limit; only a larger one is encoded message by message, to refuse an
-        oversized message alone and split by size exactly (:func:`chunk_encoded`).
+        oversized message alone and split by size exactly (:func:`chunk_encoded`);
+        a run that JSON cannot encode is also encoded message by message, to
+        refuse the message at fault alone.
         """
         wrap = _WRAP[path]
         for start in range(0, len(group), self.max_count):
             run = group[start : start + self.max_count]
             payloads = [payload for _, payload in run]
-            body = encode_json(payloads if path == BATCH else {"Messages": payloads})
-            if len(body) <= min(MAX_MESSAGE_BYTES, self.max_bytes):
+            try:
+                body = encode_json(payloads if path == BATCH else {"Messages": payloads})
+            except (TypeError, ValueError):
+                body = None  # some message JSON cannot carry: find it below
+            if body is not None and len(body) <= min(MAX_MESSAGE_BYTES, self.max_bytes):
                 yield Chunk([index for index, _ in run], body, path)
                 continue
             encoded: list[tuple[int, bytes]] = []
             for index, payload in run:
-                single = encode_message(payload)
                 try:
+                    single = encode(payload)
                     check_encoded_size(single)
                 except PostmarkError as error:
-                    self.refuse(index, error)
+                    self.refuse(index, error)  # this message only: the others go
                     continue
                 encoded.append((index, single))
             yield from chunk_encoded(

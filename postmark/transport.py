@@ -1,4 +1,4 @@
-"""The only module that talks to the network (through ``requests``).
+"""The sync executor: Postmark calls over ``requests`` (with :mod:`postmark.direct`).
 
 One :class:`Transport` per client: a keep-alive ``requests.Session``, the
 token header, timeouts, the retry policy and the mapping of every answer to
@@ -10,21 +10,16 @@ talks to one host with fixed settings, so that work is done once in
 ``__init__`` and each call goes straight to the connection pool's adapter.
 Proxies and CA settings from the environment are still honoured.
 
-When that adapter is requests' own ``HTTPAdapter``, unpatched, and no proxy
-or client certificate applies, its per-call work (finding the pool and TLS
-settings, checking the CA bundle on disk, building a ``Response`` with
-cookies) is done once too: the call goes to the adapter's urllib3 pool
-with the same arguments ``HTTPAdapter.send`` would pass, and urllib3's
-errors become the ``requests`` errors that method raises. Any other adapter
-(a mounted one, a mocking library's) is used through its ``send()``.
+When that adapter is requests' own ``HTTPAdapter``, unpatched, its
+per-call work is skipped too (:mod:`postmark.direct`). Any other adapter (a
+mounted one, a mocking library's) is used through its ``send()``.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, cast
-from urllib.parse import urlsplit
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 import requests
 import urllib3.exceptions
@@ -32,14 +27,19 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import select_proxy
 from urllib3.util import Retry
-from urllib3.util import Timeout as PoolTimeout
 
+from postmark.direct import DirectPath
 from postmark.exceptions import ConfigurationError, PostmarkError
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 from postmark.protocol import (  # noqa: F401  (resolve_*, DEFAULT_*, Timeout: their old home)
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     Attempts,
     Call,
+    CallOptions,
+    ConnectionOptions,
     Request,
     Timeout,
     client_settings,
@@ -49,12 +49,8 @@ from postmark.protocol import (  # noqa: F401  (resolve_*, DEFAULT_*, Timeout: t
     resolve_base_url,
     resolve_ca_bundle,
     resolve_timeout,
+    wire_headers,
 )
-
-#: The library's own calls are never replayed by urllib3: whether a call may
-#: be repeated is the retry policy's decision alone (a replayed POST is a
-#: second email). Connect failures still fail at once and are retried above.
-_NO_URLLIB3_RETRIES = Retry(0, read=False, redirect=False)
 
 
 def _may_replay_posts(retry: Any) -> bool:
@@ -121,57 +117,6 @@ def _describe_failure(call: Call, error: requests.RequestException) -> PostmarkE
     )
 
 
-def _stock_send() -> Any:
-    """``HTTPAdapter.send`` as requests defines it, or None if something replaced it already."""
-    send = HTTPAdapter.__dict__.get("send")
-    if (
-        getattr(send, "__module__", None) == "requests.adapters"
-        and getattr(send, "__qualname__", None) == "HTTPAdapter.send"
-        and not hasattr(send, "__wrapped__")
-    ):
-        return send
-    return None
-
-
-_STOCK_SEND = _stock_send()
-_HAS_TLS_CONTEXT = hasattr(HTTPAdapter, "get_connection_with_tls_context")  # requests >= 2.32.2
-
-
-def _as_requests_error(error: Exception) -> Exception:
-    """The exception ``HTTPAdapter.send`` (or reading its response) raises for ``error``.
-
-    Mirrors requests 2.32's mapping, so the direct path fails exactly like
-    the adapter (see :func:`_describe_failure`).
-    """
-    u3 = urllib3.exceptions
-    if isinstance(error, (u3.ProtocolError, OSError, u3.ClosedPoolError)):
-        return requests.ConnectionError(error)
-    if isinstance(error, u3.MaxRetryError):
-        reason = error.reason
-        if isinstance(reason, u3.ConnectTimeoutError) and not isinstance(
-            reason, u3.NewConnectionError
-        ):
-            return requests.ConnectTimeout(error)
-        if isinstance(reason, u3.ResponseError):
-            return requests.exceptions.RetryError(error)
-        if isinstance(reason, u3.ProxyError):
-            return requests.exceptions.ProxyError(error)
-        if isinstance(reason, u3.SSLError):
-            return requests.exceptions.SSLError(error)
-        return requests.ConnectionError(error)
-    if isinstance(error, u3.ProxyError):
-        return requests.exceptions.ProxyError(error)
-    if isinstance(error, u3.SSLError):
-        return requests.exceptions.SSLError(error)
-    if isinstance(error, u3.ReadTimeoutError):
-        return requests.ReadTimeout(error)
-    if isinstance(error, u3.InvalidHeader):
-        return requests.exceptions.InvalidHeader(error)
-    if isinstance(error, u3.DecodeError):
-        return requests.exceptions.ContentDecodingError(error)
-    return error
-
-
 def _root_cause(error: BaseException) -> str:
     reason: Any = error.args[0] if error.args else error
     reason = getattr(reason, "reason", reason)
@@ -184,14 +129,13 @@ class Transport:
     Args:
         token: the server or account token (kept out of reprs, logs and errors).
         token_header: ``X-Postmark-Server-Token`` or ``X-Postmark-Account-Token``.
-        base_url: default ``POSTMARK_API_URL`` or https://api.postmarkapp.com.
-        timeout: seconds, or ``(connect, read)``; default ``POSTMARK_TIMEOUT`` or (10, 60).
-        retries: extra attempts for a retryable failure (default 3, ``0`` disables).
-        deadline: overall seconds one call may take, retries and waits included.
-        ca_bundle: a CA bundle path to trust instead of certifi's.
-        session: a ``requests.Session`` to use (its adapters, proxies and headers).
+        session: a ``requests.Session`` to use (its adapters, proxies and headers;
+            its ``verify`` bundle is honoured, its urllib3 retries must not replay POSTs).
         sleep: the wait between attempts (default :attr:`default_sleep`,
             ``time.sleep``); tests pass a recorder instead.
+        options: ``base_url``, ``timeout``, ``retries``, ``deadline``,
+            ``ca_bundle`` (certifi's bundle by default): see
+            :class:`~postmark.protocol.ConnectionOptions`.
     """
 
     #: How every transport built without ``sleep=`` waits between attempts.
@@ -202,22 +146,11 @@ class Transport:
         token: str,
         *,
         token_header: str,
-        base_url: str | None = None,
-        timeout: Timeout | None = None,
-        retries: int | None = None,
-        deadline: float | None = None,
-        ca_bundle: str | None = None,
         session: requests.Session | None = None,
         sleep: Callable[[float], object] | None = None,
+        **options: Unpack[ConnectionOptions],
     ) -> None:
-        settings = client_settings(
-            token,
-            token_header=token_header,
-            base_url=base_url,
-            timeout=timeout,
-            retries=retries,
-            deadline=deadline,
-        )
+        settings = client_settings(token, token_header=token_header, **options)
         self.base_url = settings.base_url
         self.timeout = settings.timeout
         self.retry_policy = settings.retry_policy
@@ -225,21 +158,15 @@ class Transport:
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
         self._refuse_replaying_adapter()
-        self._verify = _ca_bundle(ca_bundle, self.session)
+        self._verify = _ca_bundle(options.get("ca_bundle"), self.session)
         self._proxies = self._environment_proxies()
         # The session's own headers first: ours (token, JSON, User-Agent) win.
         self._headers = {k: v for k, v in self.session.headers.items() if isinstance(v, str)}
         self._headers.update(settings.headers)
-        parts = urlsplit(self.base_url)
-        self._origin = f"{parts.scheme}://{parts.netloc}"
-        # The direct path is for the plain case only: no proxy for this host.
-        self._direct_possible = (
-            _STOCK_SEND is not None
-            and _HAS_TLS_CONTEXT
-            and select_proxy(self.base_url, self._proxies) is None
-        )
-        self._pool: Any = None
-        self._pool_adapter: HTTPAdapter | None = None
+        # The direct path is for the plain case only: no proxy, no client certificate.
+        no_proxy = select_proxy(self.base_url, self._proxies) is None
+        usable = no_proxy and DirectPath.available()
+        self._direct = DirectPath(self.base_url, self._verify) if usable else None
 
     def _refuse_replaying_adapter(self) -> None:
         adapter = self.session.get_adapter(self.base_url)
@@ -265,22 +192,14 @@ class Transport:
 
     # -- calls -------------------------------------------------------------------
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        body: bytes | None = None,
-    ) -> Any:
-        """Send one API call and return Postmark's decoded JSON.
+    def call(self, method: str, path: str, **options: Unpack[CallOptions]) -> Any:
+        """Send one API call (``params``, ``json`` or ``body``); Postmark's decoded JSON.
 
         Raises:
             APIError: Postmark answered with an error (a subclass per status/ErrorCode).
             TransportError: no usable answer (connection, TLS, timeout).
         """
-        return self.perform(Request(method, path, params=params, json=json, body=body))
+        return self.perform(Request(method, path, **options))
 
     def perform(self, request: Request[Any]) -> Any:
         """Run one :class:`~postmark.protocol.Request` (of an API section); its result."""
@@ -301,8 +220,9 @@ class Transport:
         adapter = self.session.get_adapter(call.url)
         started = time.monotonic()
         try:
-            if self._direct(adapter, call):
-                status, body, headers = self._send_direct(cast(HTTPAdapter, adapter), call, timeout)
+            direct = self._direct
+            if direct is not None and self.session.cert is None and direct.applies(adapter, call):
+                status, body, headers = direct.send(cast(HTTPAdapter, adapter), call, timeout)
             else:
                 response = adapter.send(
                     self._prepare(call),
@@ -320,76 +240,13 @@ class Transport:
         log_attempt(call, status, started, attempt)
         return decode_response(call, status, body, headers, self.retry_policy)
 
-    # -- the direct path (see the module docstring) -----------------------------
-
-    def _direct(self, adapter: Any, call: Call) -> bool:
-        return (
-            self._direct_possible
-            and type(adapter) is HTTPAdapter
-            and HTTPAdapter.__dict__.get("send") is _STOCK_SEND  # no mocking library patched it
-            and "send" not in vars(adapter)
-            and self.session.cert is None
-            and call.url.startswith(self._origin + "/")
-        )
-
-    def _connection_pool(self, adapter: HTTPAdapter) -> Any:
-        """The adapter's urllib3 pool for the base URL, with requests' TLS settings."""
-        pool = self._pool
-        if pool is None or pool.pool is None or self._pool_adapter is not adapter:
-            # pool.pool is None once the pool manager closed it (session.close(),
-            # or evicted from its LRU): ask the adapter again, as send() would.
-            probe = requests.PreparedRequest()
-            probe.url = self._origin + "/"
-            pool = adapter.get_connection_with_tls_context(probe, self._verify, None, None)
-            adapter.cert_verify(pool, probe.url, self._verify, None)  # type: ignore[no-untyped-call]
-            self._pool, self._pool_adapter = pool, adapter
-        return pool
-
-    def _send_direct(
-        self, adapter: HTTPAdapter, call: Call, timeout: tuple[float, float]
-    ) -> tuple[int, bytes, Any]:
-        """(status, body, headers) from the adapter's pool, as ``adapter.send`` would get them."""
-        pool = self._connection_pool(adapter)
-        headers = dict(call.headers)
-        if call.body is not None:
-            headers["Content-Length"] = str(len(call.body))
-        elif call.method in ("POST", "PUT", "PATCH"):
-            headers["Content-Length"] = "0"
-        try:
-            response = pool.urlopen(
-                method=call.method,
-                url=call.url[len(self._origin) :],
-                body=call.body,
-                headers=headers,
-                redirect=False,
-                assert_same_host=False,
-                # The body is read (and the connection handed back) in urlopen;
-                # decoding gzip here is what Response.content does.
-                preload_content=True,
-                decode_content=True,
-                retries=_NO_URLLIB3_RETRIES,
-                timeout=PoolTimeout(connect=timeout[0], read=timeout[1]),
-                chunked=False,
-            )
-        except Exception as error:
-            mapped = _as_requests_error(error)
-            if mapped is error:
-                raise
-            raise mapped from error
-        return response.status, response.data, response.headers
-
     # -- the adapter path --------------------------------------------------------
 
     def _prepare(self, call: Call) -> requests.PreparedRequest:
         request = requests.PreparedRequest()
         request.method = call.method
         request.url = call.url
-        headers = CaseInsensitiveDict(call.headers)
-        if call.body is not None:
-            headers["Content-Length"] = str(len(call.body))
-        elif call.method in ("POST", "PUT", "PATCH"):
-            headers["Content-Length"] = "0"
-        request.headers = headers
+        request.headers = CaseInsensitiveDict(wire_headers(call))
         request.body = call.body
         return request
 

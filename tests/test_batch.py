@@ -234,7 +234,7 @@ def test_batch_splits_at_50_megabytes() -> None:
     fake_batch_endpoints()
     blob = base64.b64encode(b"\0" * (7 * 1024 * 1024)).decode()  # ~9.3 MB encoded
     messages = [
-        message(i, attachments=[("f.bin", blob, "application/octet-stream")]) for i in range(7)
+        message(i, attachments=[("f.dat", blob, "application/octet-stream")]) for i in range(7)
     ]
     PMBatchMail(messages=messages, api_key="token").send()
     assert sizes() == [5, 2]

@@ -226,7 +226,7 @@ def test_configured_django_settings_sit_between_argument_and_environment() -> No
             "POSTMARK_SENDER": "env@example.com",
             "POSTMARK_TEST_MODE": "false",
             "POSTMARK_TRACK_OPENS": "true",
-            "POSTMARK_API_URL": "http://env.example.test",
+            "POSTMARK_API_URL": "https://env.example.test",
             "POSTMARK_ACCOUNT_TOKEN": "",
         },
     )
@@ -237,7 +237,7 @@ def test_configured_django_settings_sit_between_argument_and_environment() -> No
         "test_mode": True,
         "track_opens": False,
         "return_json": True,
-        "api_url": "http://env.example.test",
+        "api_url": "https://env.example.test",
         "account": "fallback",
         "legacy": "django-legacy-token",
         "both": "django-new-token",

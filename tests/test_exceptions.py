@@ -30,6 +30,7 @@ from postmark.exceptions import (
     PMMailURLException,
     PostmarkError,
     RateLimitError,
+    RecipientsRefused,
     RequestTimeoutError,
     ServerError,
     TLSError,
@@ -67,6 +68,7 @@ EXPECTED_BASES: dict[type[BaseException], tuple[type[BaseException], ...]] = {
     InactiveRecipientError: (APIError, PMMailInactiveRecipientException),
     RateLimitError: (APIError,),
     ServerError: (APIError, PMMailServerErrorException),
+    RecipientsRefused: (APIError,),
 }
 
 LEGACY = [
@@ -89,6 +91,7 @@ API_ERRORS: set[type[BaseException]] = {
     InactiveRecipientError,
     RateLimitError,
     ServerError,
+    RecipientsRefused,
 }
 TRANSPORT_ERRORS: set[type[BaseException]] = {TransportError, RequestTimeoutError, TLSError}
 

@@ -122,5 +122,5 @@ def test_the_sending_core_does_no_io() -> None:
         imported = _imports(Path(module.__file__ or ""))
         assert not imported & {"postmark.transport", "postmark.client", "postmark.tornado"}
         source = Path(module.__file__ or "").read_text()
-        for forbidden in ("import requests", "import socket", "import tornado", "urllib3"):
+        for forbidden in ("import requests", "import socket", "import tornado", "import urllib3"):
             assert forbidden not in source, (name, forbidden)

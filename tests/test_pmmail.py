@@ -213,6 +213,7 @@ def test_attachment_tuples_and_mime_parts_follow_the_legacy_cid_rule() -> None:
     plain.add_header("Content-Disposition", "attachment", filename="image.png")
     by_id = MIMEImage(png, "png")
     by_id.add_header("Content-ID", "<image2@postmarkapp.com>")
+    by_id.add_header("Content-Disposition", "attachment", filename="image2.png")
     inline = MIMEImage(png, "png")
     inline.add_header("Content-ID", "<image3@postmarkapp.com>")
     inline.add_header("Content-Disposition", "inline", filename="image3.png")
@@ -234,6 +235,11 @@ def test_attachment_tuples_and_mime_parts_follow_the_legacy_cid_rule() -> None:
     assert items[3]["ContentID"] == "image2@postmarkapp.com"
     assert items[4]["ContentID"] == "cid:image3@postmarkapp.com"
     assert items[4]["ContentType"] == "image/png"
+    # A part without a file name: Postmark needs a Name, so it is refused here.
+    nameless = MIMEImage(png, "png")
+    with pytest.raises(postmark.InvalidMessageError, match="has no Name") as caught:
+        mail(attachments=[nameless]).to_json_message()
+    assert caught.value.field == "Attachments"
 
 
 def test_attachment_helpers_encode_bytes_and_files(tmp_path: Any) -> None:
@@ -311,7 +317,7 @@ def test_invalid_track_links_is_refused() -> None:
 def test_message_over_10_mb_is_refused_before_sending() -> None:
     big = base64.b64encode(b"x" * (8 * 1024 * 1024)).decode()
     with pytest.raises(postmark.InvalidMessageError) as caught:
-        mail(attachments=[("big.bin", big, "application/octet-stream")]).send()
+        mail(attachments=[("big.dat", big, "application/octet-stream")]).send()
     assert "10 MB" in str(caught.value)
     assert len(responses.calls) == 0
 

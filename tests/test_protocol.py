@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import platform
 import re
 import sys
 import types
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -128,7 +130,29 @@ def test_encode_json_sets_become_sorted_lists() -> None:
     }
 
 
-@pytest.mark.parametrize("value", [object(), Decimal("1.5"), b"bytes", types.SimpleNamespace()])
+@pytest.mark.parametrize(
+    "value",
+    [
+        Decimal("1.10"),
+        uuid.UUID(int=5),
+        datetime.datetime(2024, 1, 2, 3, 4, 5, 678901),
+        datetime.datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.timezone.utc),
+        datetime.datetime(2024, 1, 2, 3, 4, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
+        datetime.date(2024, 1, 2),
+        datetime.time(3, 4, 5, 123456),
+        datetime.timedelta(days=-1, seconds=5, microseconds=7),
+        datetime.timedelta(days=4, hours=1, minutes=2, seconds=3),
+        {"total": Decimal("9.99"), "when": [datetime.date(2024, 5, 6)]},
+    ],
+)
+def test_encode_json_converts_like_djangos_encoder(value: Any) -> None:
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    expected = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    assert encode_json(value) == expected.encode()
+
+
+@pytest.mark.parametrize("value", [object(), b"bytes", types.SimpleNamespace()])
 def test_encode_json_unknown_objects_say_what_to_do(value: Any) -> None:
     with pytest.raises(TypeError) as caught:
         encode_json({"Metadata": {"x": value}})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hmac
 import json
 import pathlib
 import subprocess
@@ -303,13 +304,13 @@ def test_basic_auth_compares_user_and_password_in_constant_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     compared: list[tuple[bytes, bytes]] = []
-    real = webhooks.hmac.compare_digest
+    real = hmac.compare_digest
 
     def spy(a: bytes, b: bytes) -> bool:
         compared.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(webhooks.hmac, "compare_digest", spy)
+    monkeypatch.setattr(hmac, "compare_digest", spy)
     two = (webhooks.BasicAuth("a", "1"), webhooks.BasicAuth("b", "2"))
     assert not check_basic_auth(basic_auth_header("wrong-user", "x"), two)
     # Both fields of every credential are compared, even after a wrong username.
@@ -373,3 +374,96 @@ def test_webhook_auth_check() -> None:
     assert header_only.challenge is None
     assert header_only.check({"X-Secret": "s"})
     assert not WebhookAuth().check(good)  # nothing configured accepts nothing
+
+
+# --------------------------------------------------------------------------
+# Limits: any input is an event or a WebhookError, never another exception
+
+
+def nested(depth: int) -> bytes:
+    """A JSON object ``depth`` levels deep (the object itself is level 1)."""
+    return b'{"RecordType": "Delivery", "Deep": ' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
+
+
+@pytest.mark.parametrize("parse", [parse_event, parse_inbound])
+def test_nesting_up_to_the_limit_is_read_one_level_more_is_refused(parse: Any) -> None:
+    assert parse(nested(webhooks.MAX_DEPTH)).raw["RecordType"] == "Delivery"
+    with pytest.raises(WebhookError, match="nested"):
+        parse(nested(webhooks.MAX_DEPTH + 1))
+
+
+@pytest.mark.parametrize("parse", [parse_event, parse_inbound])
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_deeply_nested_json_is_a_webhook_error_not_a_recursion_error(
+    parse: Any, depth: int
+) -> None:
+    with pytest.raises(WebhookError, match="nested"):
+        parse(nested(depth))
+    with pytest.raises(WebhookError, match="nested"):
+        parse(b"[" * depth)  # unterminated, too
+
+
+def test_an_already_decoded_mapping_is_held_to_the_same_depth() -> None:
+    deep: Any = []
+    for _ in range(webhooks.MAX_DEPTH):
+        deep = [deep]
+    with pytest.raises(WebhookError, match="nested"):
+        parse_event({"RecordType": "Bounce", "Metadata": {"k": deep}})
+    loop: dict[str, Any] = {"RecordType": "Bounce"}
+    loop["Metadata"] = {"self": loop}
+    with pytest.raises(WebhookError, match="nested"):
+        parse_event(loop)
+
+
+@pytest.mark.parametrize(
+    ("parse", "limit"),
+    [(parse_event, webhooks.MAX_EVENT_BYTES), (parse_inbound, webhooks.MAX_INBOUND_BYTES)],
+)
+def test_a_body_of_exactly_the_limit_is_read_one_byte_more_is_too_large(
+    parse: Any, limit: int
+) -> None:
+    head = b'{"RecordType": "Delivery", "Details": "'
+    body = head + b"x" * (limit - len(head) - 2) + b'"}'
+    assert len(body) == limit
+    assert parse(body).raw["Details"].startswith("xxx")
+    with pytest.raises(webhooks.WebhookTooLarge) as info:
+        parse(body + b" ")
+    assert isinstance(info.value, WebhookError) and info.value.max_bytes == limit
+
+
+def test_the_size_limit_can_be_chosen_and_counts_utf8_bytes_of_text() -> None:
+    body = '{"RecordType": "Delivery", "Details": "é"}'  # 42 characters, 43 bytes
+    assert len(body) == 42
+    assert parse_event(body, max_bytes=43).raw["Details"] == "é"
+    with pytest.raises(webhooks.WebhookTooLarge):
+        parse_event(body, max_bytes=42)
+    with pytest.raises(webhooks.WebhookTooLarge):
+        parse_event(body.encode(), max_bytes=42)
+    assert parse_event(b" " * 100 + b"{}", max_bytes=None).record_type == ""
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"RecordType": "Bounce", "ID": "²"},  # isdigit() but not int(): ValueError
+        {"RecordType": "Bounce", "TypeCode": "1" * 5000},  # past int's 4300 digits
+        {"RecordType": "Open", "ReadSeconds": "٣" * 5000},
+        {"FromFull": {}, "Date": "Mon, 1 Jan 99999999999 00:00:00 +0000"},  # OverflowError
+        {"RecordType": "Delivery", "DeliveredAt": "2024-05-14T10:02:41+24:00"},
+    ],
+)
+def test_hostile_field_values_become_none(payload: dict[str, Any]) -> None:
+    event = parse_event(json.dumps(payload).encode())
+    assert event.raw == payload
+
+
+def test_metadata_that_is_not_json_is_shown_as_text() -> None:
+    when = datetime(2024, 5, 14, tzinfo=timezone.utc)
+    event = parse_event({"RecordType": "Delivery", "Metadata": {"when": when, "n": 1}})
+    assert event.metadata == {"when": json.dumps(str(when)), "n": "1"}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("body", [None, 42, object(), [b"{}"]])
+def test_a_body_of_the_wrong_type_is_a_webhook_error(body: Any) -> None:
+    with pytest.raises(WebhookError):
+        parse_event(body)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from email.utils import parsedate_to_datetime
+
+from postmark.timestamps import parse_iso8601, parse_rfc2822
 
 #: A date argument: Postmark's own string, a ``date``, or a ``datetime``
 #: (an aware one is converted to Eastern time; a naive one is taken as Eastern).
@@ -51,37 +52,10 @@ def parse_timestamp(text: object) -> datetime | None:
     the result never excludes the item it came from. A timestamp without an
     offset is read as Eastern time.
     """
-    if not isinstance(text, str):
-        return None
-    match = _ISO.fullmatch(text.strip())
-    if match is None:
-        return _parse_rfc2822(text)
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    fraction = fraction or ""
-    micro = int(fraction[:6].ljust(6, "0"))
-    round_up = any(digit != "0" for digit in fraction[6:])
-    try:
-        value = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
-    except ValueError:
-        return None
-    value += timedelta(microseconds=micro + round_up)
-    return value.replace(tzinfo=_offset(offset)) if offset else _eastern_instant(value)
-
-
-def _parse_rfc2822(text: str) -> datetime | None:
-    try:
-        value = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return value if value.tzinfo is not None else _eastern_instant(value)
-
-
-def _offset(text: str) -> tzinfo:
-    if text.upper() == "Z":
-        return timezone.utc
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    value = parse_iso8601(text, round_up=True) or parse_rfc2822(text)
+    if value is None or value.tzinfo is not None:
+        return value
+    return _eastern_instant(value)
 
 
 def _eastern_instant(wall: datetime) -> datetime:

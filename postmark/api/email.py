@@ -16,8 +16,9 @@ from postmark.exceptions import InvalidMessageError
 from postmark.outcomes import BatchResult, SendResponse
 from postmark.payloads import (
     MAX_BATCH_BYTES,
+    MESSAGE_FIELDS,
     Addresses,
-    build_message,
+    build_message_from,
     check_encoded_size,
     check_message,
     headers_payload,
@@ -28,8 +29,8 @@ from postmark.protocol import Request, encode_json, path_segment
 from postmark.sending import BatchPlan, deliver, prepare, to_payload
 
 if TYPE_CHECKING:
-    # Annotations only: importing the TypedDicts was half of the import time of
-    # ``from postmark import PMMail`` (see docs/performance.md).
+    # Annotations only: the TypedDicts stay out of ``from postmark import PMMail``
+    # (import time; see docs/performance.md).
     from postmark.api.types import BulkRequestList, BulkStatus
 
 # Kept importable from here (their home before the sending core).
@@ -69,8 +70,7 @@ def bulk_recipient(
 def _checked_recipient(recipient: dict[str, Any]) -> dict[str, Any]:
     if not recipient.get("To"):
         raise InvalidMessageError("Every bulk recipient needs a To address.", field="To")
-    check_message(recipient)
-    return recipient
+    return check_message(recipient, sender=False)
 
 
 def _as_recipient(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -195,7 +195,7 @@ class EmailAPI(Section[M]):
         if message is not None:
             payload = dict(message)
             recipients = [_as_recipient(item) for item in payload.get("Messages") or []]
-            check_message(payload)
+            check_message(payload, recipients=False)
         else:
             misplaced = [name for name in _RECIPIENT_FIELDS if name in fields]
             if misplaced:
@@ -204,7 +204,10 @@ class EmailAPI(Section[M]):
                     "them inside messages=[{...}], not on the shared message.",
                     field="Messages",
                 )
-            payload = build_message(**fields)
+            unknown = sorted(set(fields) - set(MESSAGE_FIELDS))
+            if unknown:
+                raise TypeError(f"send_bulk() got unexpected keyword(s): {', '.join(unknown)}")
+            payload = build_message_from(fields, recipients=False)
             recipients = [_as_recipient(item) for item in messages or ()]
         if not recipients:
             raise InvalidMessageError("A bulk send needs at least one recipient.", field="Messages")

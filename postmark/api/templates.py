@@ -40,6 +40,23 @@ def _list(
     return Request("GET", "/templates", params=params)
 
 
+#: Postmark's key for each template field (create and edit share them).
+_TEMPLATE_KEYS = {
+    "name": "Name",
+    "alias": "Alias",
+    "subject": "Subject",
+    "html_body": "HtmlBody",
+    "text_body": "TextBody",
+    "template_type": "TemplateType",
+    "layout_template": "LayoutTemplate",
+}
+
+
+def _template_body(**fields: str | None) -> dict[str, Any]:
+    """The JSON of a template create or edit; fields left at None are not sent."""
+    return compact({_TEMPLATE_KEYS[name]: value for name, value in fields.items()})
+
+
 class TemplatesAPI(Section[M]):
     """Stored templates and layouts of the server: list, read, write, validate."""
 
@@ -108,16 +125,16 @@ class TemplatesAPI(Section[M]):
             template_type: ``Standard`` (default) or ``Layout``; cannot change later.
             layout_template: alias of the layout this template uses.
         """
-        body = {
-            "Name": name,
-            "Alias": alias,
-            "Subject": subject,
-            "HtmlBody": html_body,
-            "TextBody": text_body,
-            "TemplateType": template_type,
-            "LayoutTemplate": layout_template,
-        }
-        return Request("POST", "/templates", json=compact(body))
+        body = _template_body(
+            name=name,
+            alias=alias,
+            subject=subject,
+            html_body=html_body,
+            text_body=text_body,
+            template_type=template_type,
+            layout_template=layout_template,
+        )
+        return Request("POST", "/templates", json=body)
 
     @endpoint
     def edit(
@@ -135,15 +152,15 @@ class TemplatesAPI(Section[M]):
 
         ``PUT /templates/{templateIdOrAlias}``; ``layout_template=""`` removes the layout.
         """
-        body = {
-            "Name": name,
-            "Alias": alias,
-            "Subject": subject,
-            "HtmlBody": html_body,
-            "TextBody": text_body,
-            "LayoutTemplate": layout_template,
-        }
-        return Request("PUT", _path(template_id_or_alias), json=compact(body))
+        body = _template_body(
+            name=name,
+            alias=alias,
+            subject=subject,
+            html_body=html_body,
+            text_body=text_body,
+            layout_template=layout_template,
+        )
+        return Request("PUT", _path(template_id_or_alias), json=body)
 
     @endpoint
     def delete(self, template_id_or_alias: int | str) -> Request[Acknowledgement]:

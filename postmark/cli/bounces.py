@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from postmark.cli import EXIT_OK, print_json, server_client
+from postmark.cli import EXIT_OK, Table, emit, server_client
+
+BOUNCES = Table(("ID", "Type", "Email", "BouncedAt", "Inactive", "Tag"), rows="Bounces")
 
 
 def register(commands: Any) -> None:
@@ -38,7 +40,7 @@ def register(commands: Any) -> None:
 def run_list(args: argparse.Namespace) -> int:
     inactive = None if args.inactive is None else args.inactive == "true"
     with server_client(args) as client:
-        print_json(
+        emit(
             client.bounces.list(
                 args.count,
                 args.offset,
@@ -50,14 +52,16 @@ def run_list(args: argparse.Namespace) -> int:
                 from_date=args.from_date,
                 to_date=args.to_date,
                 message_stream=args.message_stream,
-            )
+            ),
+            args,
+            BOUNCES,
         )
     return EXIT_OK
 
 
 def run_get(args: argparse.Namespace) -> int:
     with server_client(args) as client:
-        print_json(client.bounces.get(args.bounce_id))
+        emit(client.bounces.get(args.bounce_id), args)
     return EXIT_OK
 
 
@@ -69,5 +73,5 @@ def run_dump(args: argparse.Namespace) -> int:
 
 def run_activate(args: argparse.Namespace) -> int:
     with server_client(args) as client:
-        print_json(client.bounces.activate(args.bounce_id))
+        emit(client.bounces.activate(args.bounce_id), args)
     return EXIT_OK

@@ -1,9 +1,9 @@
 """Management commands: server, streams, suppressions, webhooks (server token) and
 servers, domains, senders (account token).
 
-Each prints Postmark's JSON answer. Values for create and edit come from flags;
-anything without a flag can be passed as JSON with ``--set '{"Key": value}'``
-on ``server edit``.
+Each prints Postmark's answer: a table in a terminal, JSON when piped or with
+--json (tokens masked). Values for create and edit come from flags; server
+settings without a flag are passed as JSON with server edit --set '{"Key": value}'.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from postmark.cli import EXIT_OK, CommandError, account_client, print_json, server_client
+from postmark.cli import EXIT_OK, CommandError, Table, account_client, emit, server_client
 
 Action = Callable[[Any, argparse.Namespace], Any]
 
@@ -26,8 +26,12 @@ def _command(
     *,
     account: bool = False,
     arguments: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (),
+    table: Table | None = None,
 ) -> None:
-    """Add one sub-action that opens the right client, runs ``action`` and prints its answer."""
+    """Add one sub-action that opens the right client, runs ``action`` and prints its answer.
+
+    ``table`` says how a list answer is shown in a terminal.
+    """
     parser = actions.add_parser(name, help=help_text, description=help_text)
     for flags, options in arguments:
         parser.add_argument(*flags, **options)
@@ -35,7 +39,7 @@ def _command(
     def handler(args: argparse.Namespace) -> int:
         opener = account_client if account else server_client
         with opener(args) as client:
-            print_json(action(client, args))
+            emit(action(client, args), args, table)
         return EXIT_OK
 
     parser.set_defaults(handler=handler)
@@ -116,6 +120,10 @@ def _register_streams(commands: Any) -> None:
         arguments=(
             (("--archived",), {"action": "store_true", "help": "include archived streams"}),
         ),
+        table=Table(
+            ("ID", "Name", "MessageStreamType", "Description", "ArchivedAt"),
+            rows="MessageStreams",
+        ),
     )
     _command(
         actions, "get", "one stream", lambda c, a: c.message_streams.get(a.id), arguments=(ID,)
@@ -165,6 +173,9 @@ def _register_suppressions(commands: Any) -> None:
         "every suppressed address of a stream",
         lambda c, a: c.suppressions.dump(a.stream, email_address=a.email),
         arguments=(STREAM, (("--email",), {"help": "only this address"})),
+        table=Table(
+            ("EmailAddress", "SuppressionReason", "Origin", "CreatedAt"), rows="Suppressions"
+        ),
     )
     _command(
         actions,
@@ -195,6 +206,7 @@ def _register_webhooks(commands: Any) -> None:
         "every webhook",
         lambda c, a: c.webhooks.list(message_stream=a.stream),
         arguments=((("--stream",), {}),),
+        table=Table(("ID", "Url", "MessageStream"), rows="Webhooks"),
     )
     _command(actions, "get", "one webhook", lambda c, a: c.webhooks.get(a.id), arguments=(ID,))
     _command(
@@ -226,6 +238,7 @@ def _register_servers(commands: Any) -> None:
         lambda c, a: list(c.servers.iter(name=a.name)),
         account=True,
         arguments=((("--name",), {"help": "name contains"}),),
+        table=Table(("ID", "Name", "Color", "DeliveryType")),
     )
     _command(
         actions,
@@ -255,7 +268,14 @@ def _register_servers(commands: Any) -> None:
 
 def _register_domains(commands: Any) -> None:
     actions = _group(commands, "domains", "sending domains (account token)")
-    _command(actions, "list", "every domain", lambda c, a: list(c.domains.iter()), account=True)
+    _command(
+        actions,
+        "list",
+        "every domain",
+        lambda c, a: list(c.domains.iter()),
+        account=True,
+        table=Table(("ID", "Name", "DKIMVerified", "ReturnPathDomainVerified")),
+    )
     _command(
         actions,
         "get",
@@ -303,6 +323,7 @@ def _register_senders(commands: Any) -> None:
         "every sender signature",
         lambda c, a: list(c.sender_signatures.iter()),
         account=True,
+        table=Table(("ID", "EmailAddress", "Name", "Domain", "Confirmed")),
     )
     _command(
         actions,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from postmark.cli import EXIT_OK, print_json, server_client
+from postmark.cli import EXIT_OK, Table, emit, server_client
+
+MESSAGES = Table(("MessageID", "Status", "Recipients", "Subject", "ReceivedAt"), rows="Messages")
 
 
 def register(commands: Any) -> None:
@@ -49,13 +51,13 @@ def run_search(args: argparse.Namespace) -> int:
         found = client.messages.list(
             args.count, args.offset, **{k: v for k, v in filters.items() if v is not None}
         )
-        print_json(found)
+        emit(found, args, MESSAGES)
     return EXIT_OK
 
 
 def run_details(args: argparse.Namespace) -> int:
     with server_client(args) as client:
-        print_json(client.messages.get(args.message_id))
+        emit(client.messages.get(args.message_id), args)
     return EXIT_OK
 
 

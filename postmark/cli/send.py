@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Any
 
-from postmark.cli import EXIT_OK, CommandError, print_json, server_client
+from postmark.cli import EXIT_OK, CommandError, emit, server_client
 from postmark.payloads import attachment_from_bytes, attachment_from_file, build_message
 
 # Headers an .eml file carries that map to Postmark fields (or that Postmark sets itself).
@@ -100,11 +100,16 @@ def message_from_flags(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def message_from_json(path: str) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as handle:
-        try:
-            message = json.load(handle)
-        except ValueError as error:
-            raise CommandError(f"{path} is not valid JSON: {error}") from None
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        message = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from None
+    except ValueError as error:
+        raise CommandError(f"{path} is not valid JSON: {error}") from None
     if not isinstance(message, dict):
         raise CommandError(f"{path} must hold one JSON object (a Postmark message)")
     return message
@@ -157,5 +162,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         message = message_from_flags(args)
     with server_client(args) as client:
-        print_json(client.email.send(message))
+        emit(client.email.send(message), args)
     return EXIT_OK

@@ -1,9 +1,9 @@
-"""``postmark templates``: keep a server's templates in a folder of files.
+"""postmark templates: keep a server's templates in a folder of files.
 
 The folder layout follows Postmark's own CLI: one folder per template, named
-after its alias, holding ``meta.json`` (Name, Alias, Subject, TemplateType,
-LayoutTemplate), ``content.html`` and ``content.txt``; layouts live under
-``_layouts/``. Templates without an alias cannot be matched and are skipped.
+after its alias, holding meta.json (Name, Alias, Subject, TemplateType,
+LayoutTemplate), content.html and content.txt; layouts live under _layouts/.
+Templates without an alias cannot be matched and are skipped.
 """
 
 from __future__ import annotations
@@ -13,7 +13,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from postmark.cli import EXIT_API, EXIT_OK, CommandError, print_json, server_client
+from postmark.cli import (
+    EXIT_API,
+    EXIT_OK,
+    CommandError,
+    Table,
+    emit,
+    plain,
+    print_json,
+    server_client,
+)
 from postmark.exceptions import UnprocessableEntityError
 
 LAYOUTS = "_layouts"
@@ -24,7 +33,7 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "templates",
         help="list, pull, push and validate templates",
-        description=__doc__,
+        description=plain(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -45,7 +54,11 @@ def register(commands: Any) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     with server_client(args) as client:
-        print_json(list(client.templates.iter()))
+        emit(
+            list(client.templates.iter()),
+            args,
+            Table(("TemplateId", "Alias", "Name", "TemplateType", "LayoutTemplate")),
+        )
     return EXIT_OK
 
 
@@ -65,7 +78,9 @@ def write_template(root: Path, template: dict[str, Any]) -> Path:
         key: template.get(key)
         for key in ("Name", "Alias", "Subject", "TemplateType", "LayoutTemplate")
     }
-    (folder / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    (folder / "meta.json").write_text(
+        json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     for name, key in (("content.html", "HtmlBody"), ("content.txt", "TextBody")):
         path = folder / name
         if template.get(key):
@@ -83,21 +98,40 @@ def read_templates(root: Path) -> list[dict[str, Any]]:
     templates = []
     for meta_file in folders:
         try:
-            template = json.loads(meta_file.read_text(encoding="utf-8"))
+            template = json.loads(_read(meta_file))
         except ValueError as error:
             raise CommandError(f"{meta_file} is not valid JSON: {error}") from None
+        if not isinstance(template, dict):
+            raise CommandError(f"{meta_file} must hold one JSON object (Name, Alias, Subject ...)")
         template.setdefault("Alias", meta_file.parent.name)
         for name, key in (("content.html", "HtmlBody"), ("content.txt", "TextBody")):
             path = meta_file.parent / name
-            template[key] = path.read_text(encoding="utf-8") if path.exists() else None
+            template[key] = _read(path) if path.exists() else None
         templates.append(template)
     if not templates:
         raise CommandError(f"no templates (*/meta.json) found in {root}")
     return templates
 
 
+def _read(path: Path) -> str:
+    """A template file's text (templates are UTF-8, as Postmark stores them)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from None
+
+
 # --------------------------------------------------------------------------
 # Commands
+
+#: What push printed for each outcome of push_one: (done, dry run).
+_PUSH_WORDS = {
+    "create": ("created", "would create"),
+    "update": ("updated", "would update"),
+    "same": ("unchanged", "unchanged"),
+}
 
 
 def run_pull(args: argparse.Namespace) -> int:
@@ -119,10 +153,17 @@ def run_pull(args: argparse.Namespace) -> int:
 
 def run_push(args: argparse.Namespace) -> int:
     templates = read_templates(Path(args.folder))
+    done: dict[str, int] = dict.fromkeys(_PUSH_WORDS, 0)
     with server_client(args) as client:
         for template in templates:
             action = push_one(client, template, dry_run=args.dry_run)
-            print(f"{action:8} {template['Alias']}")
+            done[action] += 1
+            print(f"{_PUSH_WORDS[action][args.dry_run]:12} {template['Alias']}")
+    if args.dry_run:
+        print(
+            f"dry run, nothing changed: would create {done['create']}, "
+            f"would update {done['update']}, unchanged {done['same']}"
+        )
     return EXIT_OK
 
 
@@ -156,8 +197,24 @@ def push_one(client: Any, template: dict[str, Any], *, dry_run: bool) -> str:
     return "update"
 
 
+def _model(text: str | None) -> Any:
+    """The ``--model`` JSON object, or None."""
+    if not text:
+        return None
+    try:
+        model = json.loads(text)
+    except ValueError as error:
+        raise CommandError(
+            f"--model is not valid JSON ({error}); quote keys and strings: "
+            '--model \'{"name": "Ada"}\''
+        ) from None
+    if not isinstance(model, dict):
+        raise CommandError('--model must be a JSON object, e.g. \'{"name": "Ada"}\'')
+    return model
+
+
 def run_validate(args: argparse.Namespace) -> int:
-    model = json.loads(args.model) if args.model else None
+    model = _model(args.model)
     failures = 0
     with server_client(args) as client:
         for template in read_templates(Path(args.folder)):

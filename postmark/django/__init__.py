@@ -14,18 +14,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from postmark.django.backend import EmailBackend
+    from postmark.django.errors import UnsupportedContentError, UnsupportedFeature
     from postmark.django.messages import (
         PMEmailMessage,
         PMEmailMultiAlternatives,
-        UnsupportedContentError,
         attach_inline_image,
     )
+    from postmark.django.recipients import RecipientStatus, RecipientStatuses
+    from postmark.exceptions import RecipientsRefused
 
 _LAZY = {
     "EmailBackend": "postmark.django.backend",
     "PMEmailMessage": "postmark.django.messages",
     "PMEmailMultiAlternatives": "postmark.django.messages",
-    "UnsupportedContentError": "postmark.django.messages",
+    "RecipientStatus": "postmark.django.recipients",
+    "RecipientStatuses": "postmark.django.recipients",
+    "RecipientsRefused": "postmark.exceptions",
+    "UnsupportedContentError": "postmark.django.errors",
+    "UnsupportedFeature": "postmark.django.errors",
     "attach_inline_image": "postmark.django.messages",
 }
 
@@ -43,6 +49,10 @@ __all__ = [
     "EmailBackend",
     "PMEmailMessage",
     "PMEmailMultiAlternatives",
+    "RecipientStatus",
+    "RecipientStatuses",
+    "RecipientsRefused",
     "UnsupportedContentError",
+    "UnsupportedFeature",
     "attach_inline_image",
 ]

@@ -2,6 +2,10 @@
 
 Values come from :func:`postmark.config.lookup`: an explicit argument, then
 the Django setting, then the environment variable of the same name.
+:func:`flag_setting` then also reads django-anymail's spelling
+(``ANYMAIL = {"IGNORE_RECIPIENT_STATUS": True}`` or
+``ANYMAIL_IGNORE_RECIPIENT_STATUS``), so a site moving from anymail keeps
+its behaviour.
 """
 
 from __future__ import annotations
@@ -45,3 +49,29 @@ def size_setting(name: str, explicit: Any, default: int) -> int:
     if number <= 0:
         raise PostmarkImproperlyConfigured(f"{name}={value!r} must be a positive number of bytes.")
     return number
+
+
+def anymail_setting(name: str) -> Any:
+    """django-anymail's setting ``name``: ``ANYMAIL[name]``, then ``ANYMAIL_<name>`` (or None)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return None
+    grouped = getattr(settings, "ANYMAIL", None)
+    if isinstance(grouped, dict) and grouped.get(name) is not None:
+        return grouped[name]
+    return getattr(settings, f"ANYMAIL_{name}", None)
+
+
+def flag_setting(name: str, anymail_name: str, explicit: Any = None) -> bool:
+    """A boolean ``POSTMARK_*`` setting, else anymail's ``anymail_name``, else False."""
+    value = bool_setting(name, explicit)
+    if value is not None:
+        return value
+    fallback = anymail_setting(anymail_name)
+    if fallback is None:
+        return False
+    try:
+        return config.parse_bool(fallback, name=f"ANYMAIL {anymail_name}")
+    except ConfigurationError as error:
+        raise PostmarkImproperlyConfigured(str(error)) from None

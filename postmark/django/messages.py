@@ -10,9 +10,12 @@ backend reads them with ``getattr``::
     msg.send()
 
 ``PMEmailMessage`` and ``PMEmailMultiAlternatives`` take the same options as
-keyword arguments. Content Postmark cannot carry (a second HTML part, an
-``application/json`` alternative, a display-only ``To`` header) raises
-:class:`UnsupportedContentError` instead of being dropped.
+keyword arguments, and so do django-anymail's names (``tags``,
+``track_clicks``, ``esp_extra``, ``merge_*`` ..., see
+:mod:`postmark.django.options`). Content Postmark cannot carry (a second
+HTML part, an AMP alternative, a display-only ``To`` header, ``send_at``)
+raises :class:`UnsupportedContentError` (:class:`UnsupportedFeature` for
+options) instead of being dropped.
 """
 
 from __future__ import annotations
@@ -29,10 +32,13 @@ from typing import Any
 import django
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.utils.functional import Promise
 
+from postmark.checks import FORBIDDEN_EXTENSIONS
+from postmark.django import options
+from postmark.django.errors import UnsupportedContentError, UnsupportedFeature
+from postmark.django.options import Features, option
 from postmark.exceptions import InvalidMessageError
-from postmark.payloads import TRACK_LINKS_VALUES, build_message
+from postmark.payloads import TRACK_LINKS_VALUES, build_message, check_message
 
 #: Attributes the backend reads from any Django message.
 POSTMARK_OPTIONS = (
@@ -45,13 +51,10 @@ POSTMARK_OPTIONS = (
     "template_alias",
     "template_model",
     "inline_css",
+    "server_token",
 )
 
 _DEFAULT_ATTACHMENT_TYPE = "application/octet-stream"
-
-
-class UnsupportedContentError(InvalidMessageError):
-    """The message holds something Postmark cannot send; nothing was sent for it."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class SendDefaults:
     track_opens: bool | None = None
     track_links: str | bool | None = None
     message_stream: str | None = None
+    ignore_unsupported_features: bool = False
 
 
 # --------------------------------------------------------------------------
@@ -80,17 +84,6 @@ def _text(value: Any, encoding: str = "utf-8") -> str:
     if isinstance(value, bytes):
         return value.decode(encoding)
     return str(value)
-
-
-def _resolve_lazy(value: Any) -> Any:
-    """``value`` with every lazy translation string inside it made a ``str``."""
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {_resolve_lazy(k): _resolve_lazy(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_resolve_lazy(v) for v in value]
-    return value
 
 
 def _addresses(values: Any) -> list[str]:
@@ -116,7 +109,7 @@ class _Headers:
     reply_to: str | None = None
 
 
-def _split_headers(message: Any) -> _Headers:
+def _split_headers(message: Any, features: Features) -> _Headers:
     """Custom headers, plus the From/Reply-To overrides Django honours.
 
     The caller's ``extra_headers`` is read, never changed.
@@ -129,7 +122,7 @@ def _split_headers(message: Any) -> _Headers:
         elif key == "reply-to":
             result.reply_to = value
         elif key in ("to", "cc"):
-            _check_display_header(_text(name), value, getattr(message, key))
+            _check_display_header(_text(name), value, getattr(message, key), features)
         elif key == "bcc":
             raise UnsupportedContentError(
                 "Bcc is not a header: pass the addresses as bcc=[...].", field="Headers"
@@ -139,11 +132,14 @@ def _split_headers(message: Any) -> _Headers:
     return result
 
 
-def _check_display_header(name: str, value: str, recipients: Sequence[str]) -> None:
+def _check_display_header(
+    name: str, value: str, recipients: Sequence[str], features: Features
+) -> None:
     # Django can show a To/Cc header that differs from the real recipients;
     # Postmark's To/Cc fields are both the header and the recipients.
     if _address_set([value]) != _address_set(_addresses(recipients)):
-        raise UnsupportedContentError(
+        features.unsupported(
+            f"spoofing the {name} header",
             f"A {name} header that differs from the message's {name.lower()} addresses "
             "cannot be sent through Postmark, which uses one list for both. Remove the "
             "header (use bcc=[...] to hide recipients).",
@@ -155,7 +151,7 @@ def _check_display_header(name: str, value: str, recipients: Sequence[str]) -> N
 # Bodies
 
 
-def _bodies(message: Any, encoding: str) -> tuple[str | None, str | None]:
+def _bodies(message: Any, encoding: str, features: Features) -> tuple[str | None, str | None]:
     """``(TextBody, HtmlBody)``: the body plus at most one text and one HTML alternative."""
     body = _text(message.body or "", encoding)
     subtype = (message.content_subtype or "plain").lower()
@@ -167,7 +163,7 @@ def _bodies(message: Any, encoding: str) -> tuple[str | None, str | None]:
     text: str | None = body if subtype == "plain" else None
     html: str | None = body if subtype == "html" and body else None
     for content, mimetype in getattr(message, "alternatives", None) or ():
-        text, html = _add_alternative(text, html, content, _mimetype(mimetype), encoding)
+        text, html = _add_alternative(text, html, content, _mimetype(mimetype), encoding, features)
     if html is not None and not text:
         text = None  # an empty plain body next to HTML is not a second version
     if html is None and text is None:
@@ -176,28 +172,43 @@ def _bodies(message: Any, encoding: str) -> tuple[str | None, str | None]:
 
 
 def _add_alternative(
-    text: str | None, html: str | None, content: Any, kind: str, encoding: str
+    text: str | None,
+    html: str | None,
+    content: Any,
+    kind: str,
+    encoding: str,
+    features: Features,
 ) -> tuple[str | None, str | None]:
+    """The bodies with one more alternative; a part Postmark has no room for is refused.
+
+    When unsupported features are ignored, such a part is left out (the
+    first HTML and text parts are the ones sent).
+    """
     if kind == "text/html":
-        if html is not None:
-            raise UnsupportedContentError(
-                "The message has two HTML parts (an HTML body or alternative, then "
-                "another text/html alternative); Postmark carries one HtmlBody.",
-                field="HtmlBody",
-            )
-        return text, _text(content, encoding)
-    if kind == "text/plain":
-        if text:
-            raise UnsupportedContentError(
-                "The message has two plain-text parts; Postmark carries one TextBody.",
-                field="TextBody",
-            )
-        return _text(content, encoding), html
-    raise UnsupportedContentError(
-        f"Postmark cannot send a {kind or 'untyped'} alternative: only one text/plain "
-        "and one text/html body. Attach it as a file instead.",
-        field="HtmlBody",
-    )
+        if html is None:
+            return text, _text(content, encoding)
+        features.unsupported(
+            "multiple html parts",
+            "The message has two HTML parts (an HTML body or alternative, then "
+            "another text/html alternative); Postmark carries one HtmlBody.",
+            field="HtmlBody",
+        )
+    elif kind == "text/plain":
+        if not text:
+            return _text(content, encoding), html
+        features.unsupported(
+            "multiple plaintext parts",
+            "The message has two plain-text parts; Postmark carries one TextBody.",
+            field="TextBody",
+        )
+    else:
+        features.unsupported(
+            f"alternative part with type {kind or 'untyped'!r}",
+            f"Postmark cannot send a {kind or 'untyped'} alternative: only one text/plain "
+            "and one text/html body. Attach it as a file instead.",
+            field="HtmlBody",
+        )
+    return text, html
 
 
 # --------------------------------------------------------------------------
@@ -235,7 +246,9 @@ def _attachment(
     name: str | None, data: bytes, content_type: str, cid: str | None, position: int
 ) -> dict[str, Any]:
     if not name:
-        extension = mimetypes.guess_extension(content_type) or ""
+        extension = mimetypes.guess_extension(content_type.split(";")[0]) or ""
+        if extension.lstrip(".") in FORBIDDEN_EXTENSIONS:
+            extension = ".dat"  # ".bin" for octet-stream: a type Postmark refuses by name
         name = f"{cid or f'attachment-{position + 1}'}{extension}"
     result = {
         "Name": name,
@@ -269,6 +282,9 @@ def _tuple_attachment(item: Sequence[Any], encoding: str, position: int) -> dict
     content_type = _mimetype(mimetype) or (
         mimetypes.guess_type(name or "")[0] or _DEFAULT_ATTACHMENT_TYPE
     )
+    if isinstance(content, str) and content_type.startswith("text/") and ";" not in content_type:
+        # As Django's own SMTP backend (MIMEText) does: text keeps its charset.
+        content_type = f'{content_type}; charset="{encoding}"'
     return _attachment(name, _content_bytes(content, encoding), content_type, None, position)
 
 
@@ -337,11 +353,8 @@ def attach_inline_image(
 # Postmark options
 
 
-def _option(message: Any, name: str) -> Any:
-    return _resolve_lazy(getattr(message, name, None))
-
-
-def _metadata(value: Any) -> dict[str, str] | None:
+def metadata_values(value: Any) -> dict[str, str] | None:
+    """Postmark's ``Metadata`` (text values) from a dict, None when empty."""
     if not value:
         return None
     if not isinstance(value, Mapping):
@@ -373,27 +386,20 @@ def normalise_track_links(value: Any) -> str | None:
     return str(value)
 
 
-def _template_id(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    raise InvalidMessageError(
-        f"template_id={value!r} is not a number; use template_alias for a template's alias.",
-        field="TemplateId",
-    )
-
-
-def _template_fields(message: Any) -> dict[str, Any]:
-    template_id = _template_id(_option(message, "template_id"))
-    alias = _option(message, "template_alias") or None
-    model = _option(message, "template_model")
+def _template_fields(message: Any, features: Features) -> dict[str, Any]:
+    template_id, alias = options.template_reference(message)
+    model = options.template_model(message)
     if template_id is None and alias is None:
-        if model:
+        if option(message, "template_model"):
             raise InvalidMessageError(
                 "template_model is set without template_id or template_alias.",
+                field="TemplateModel",
+            )
+        if option(message, "merge_global_data"):
+            features.unsupported(
+                "merge_global_data without template_id",
+                "Postmark fills merge_global_data only into templates; set template_id "
+                "or template_alias.",
                 field="TemplateModel",
             )
         return {}
@@ -401,7 +407,7 @@ def _template_fields(message: Any) -> dict[str, Any]:
         "template_id": template_id,
         "template_alias": alias,
         "template_model": model if model is not None else {},
-        "inline_css": _option(message, "inline_css"),
+        "inline_css": option(message, "inline_css"),
     }
 
 
@@ -425,7 +431,7 @@ def _sender(message: Any, header: str | None, defaults: SendDefaults) -> str | N
 
 
 def _track_opens(message: Any, defaults: SendDefaults) -> bool | None:
-    own = getattr(message, "track_opens", None)
+    own = option(message, "track_opens")
     if own is not None:
         return bool(own)
     # The setting only turns tracking on; otherwise the server's setting applies.
@@ -435,21 +441,37 @@ def _track_opens(message: Any, defaults: SendDefaults) -> bool | None:
 def to_postmark(message: EmailMessage, defaults: SendDefaults | None = None) -> dict[str, Any]:
     """Postmark's message JSON for a Django message (``/email`` or ``/email/withTemplate``).
 
+    The message's ``esp_extra`` keys are put in last, over what was built
+    (anymail's precedence); per-recipient ``merge_*`` values go on top of
+    that in :func:`postmark.django.merge.per_recipient`.
+
     Raises:
+        UnsupportedFeature: an option Postmark has no field for.
         UnsupportedContentError: content Postmark cannot carry.
         InvalidMessageError: a value Postmark would refuse (CR/LF in a header ...).
     """
     defaults = defaults or SendDefaults()
+    features = Features(defaults.ignore_unsupported_features)
+    features.check_message(message)
+    payload = _build(message, defaults, features)
+    extra = options.esp_extra(message)
+    if extra:
+        payload.update(extra)
+        check_message(payload)  # esp_extra skipped build_message's checks
+    return payload
+
+
+def _build(message: EmailMessage, defaults: SendDefaults, features: Features) -> dict[str, Any]:
     encoding = message.encoding or settings.DEFAULT_CHARSET
-    headers = _split_headers(message)
-    template = _template_fields(message)
+    headers = _split_headers(message, features)
+    template = _template_fields(message, features)
     subject = _text(message.subject or "")
-    text, html = _bodies(message, encoding)
+    text, html = _bodies(message, encoding, features)
     if template:
         _check_template_content(subject, text, html)
         subject, text, html = "", None, None
-    own_stream = _option(message, "message_stream")
-    own_links = _option(message, "track_links")
+    own_stream = option(message, "message_stream")
+    own_links = options.track_links(message)
     return build_message(
         sender=_sender(message, headers.sender, defaults),
         to=_addresses(message.to),
@@ -461,8 +483,8 @@ def to_postmark(message: EmailMessage, defaults: SendDefaults | None = None) -> 
         html_body=html,
         headers=headers.custom,
         attachments=_attachments(message, encoding),
-        tag=_option(message, "tag") or None,
-        metadata=_metadata(_option(message, "metadata")),
+        tag=features.tag(message),
+        metadata=metadata_values(option(message, "metadata")),
         track_opens=_track_opens(message, defaults),
         track_links=normalise_track_links(
             own_links if own_links is not None else defaults.track_links
@@ -480,10 +502,13 @@ class PostmarkMessageMixin:
     """Postmark options as keyword arguments and attributes of a Django message.
 
     ``tag``, ``track_opens`` and ``message_stream`` are python-postmark's
-    original options; ``metadata``, ``track_links``, ``template_id``,
-    ``template_alias``, ``template_model`` and ``inline_css`` are new. A
-    ``None`` option falls back to the ``POSTMARK_*`` setting, then to
-    Postmark's server setting.
+    original options; ``metadata``, ``track_links``, ``template_id`` (a
+    number or an alias), ``template_alias``, ``template_model``,
+    ``inline_css`` and ``server_token`` (this message's own server) are
+    new; ``tags``, ``track_clicks``, ``merge_data``, ``merge_global_data``,
+    ``merge_metadata``, ``merge_headers``, ``esp_extra``, ``send_at`` and
+    ``envelope_sender`` are django-anymail's. A ``None`` option falls back
+    to the ``POSTMARK_*`` setting, then to Postmark's server setting.
     """
 
     tag: str | None
@@ -495,6 +520,16 @@ class PostmarkMessageMixin:
     template_alias: str | None
     template_model: Mapping[str, Any] | None
     inline_css: bool | None
+    server_token: str | None
+    tags: Sequence[str] | None
+    track_clicks: bool | None
+    merge_data: Mapping[str, Mapping[str, Any]] | None
+    merge_global_data: Mapping[str, Any] | None
+    merge_metadata: Mapping[str, Mapping[str, Any]] | None
+    merge_headers: Mapping[str, Mapping[str, str]] | None
+    esp_extra: Mapping[str, Any] | None
+    send_at: Any
+    envelope_sender: str | None
 
     def __init__(
         self,
@@ -508,6 +543,16 @@ class PostmarkMessageMixin:
         template_alias: str | None = None,
         template_model: Mapping[str, Any] | None = None,
         inline_css: bool | None = None,
+        server_token: str | None = None,
+        tags: Sequence[str] | None = None,
+        track_clicks: bool | None = None,
+        merge_data: Mapping[str, Mapping[str, Any]] | None = None,
+        merge_global_data: Mapping[str, Any] | None = None,
+        merge_metadata: Mapping[str, Mapping[str, Any]] | None = None,
+        merge_headers: Mapping[str, Mapping[str, str]] | None = None,
+        esp_extra: Mapping[str, Any] | None = None,
+        send_at: Any = None,
+        envelope_sender: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -520,6 +565,16 @@ class PostmarkMessageMixin:
         self.template_alias = template_alias
         self.template_model = template_model
         self.inline_css = inline_css
+        self.server_token = server_token
+        self.tags = tags
+        self.track_clicks = track_clicks
+        self.merge_data = merge_data
+        self.merge_global_data = merge_global_data
+        self.merge_metadata = merge_metadata
+        self.merge_headers = merge_headers
+        self.esp_extra = esp_extra
+        self.send_at = send_at
+        self.envelope_sender = envelope_sender
 
     def attach_inline_image(
         self, content: bytes, filename: str | None = None, **options: Any
@@ -543,6 +598,8 @@ __all__ = [
     "PostmarkMessageMixin",
     "SendDefaults",
     "UnsupportedContentError",
+    "UnsupportedFeature",
     "attach_inline_image",
+    "metadata_values",
     "to_postmark",
 ]

@@ -9,9 +9,11 @@ Every call is checked in this order:
    (``PostmarkImproperlyConfigured``, so a 500) unless
    ``POSTMARK_WEBHOOK_ALLOW_UNAUTHENTICATED = True``;
 3. size (``POSTMARK_WEBHOOK_MAX_BYTES``, default 10 MB;
-   ``POSTMARK_INBOUND_MAX_BYTES``, default 100 MB), checked on
+   ``POSTMARK_INBOUND_MAX_BYTES``, default 100 MB: ``MAX_EVENT_BYTES`` and
+   ``MAX_INBOUND_BYTES`` of :mod:`postmark.webhooks`), checked on
    Content-Length before reading and again while reading: 413;
-4. a JSON object: otherwise 400;
+4. a JSON object nested at most ``MAX_DEPTH`` levels: otherwise 400
+   (never 500, whatever the body);
 
 then the event's signal and ``webhook_event`` are sent, and the answer is
 200. The body is read from the request stream, so Django's
@@ -19,6 +21,10 @@ then the event's signal and ``webhook_event`` are sent, and the answer is
 
 Postmark drops an outbound event answered with a 4xx and retries 5xx; it
 retries inbound calls on anything but 200 and 403.
+
+The views are exempt from CSRF and, on Django 5.1+, from
+``LoginRequiredMiddleware`` (``login_not_required``): Postmark has no
+session, and a redirect to the login page would lose every call.
 """
 
 from __future__ import annotations
@@ -30,6 +36,17 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+try:
+    from django.contrib.auth.decorators import login_not_required
+except ImportError:  # Django < 5.1: no LoginRequiredMiddleware to opt out of
+
+    def login_not_required(view_func: Any) -> Any:
+        # The attribute 5.1's middleware reads; login middlewares of older
+        # projects that follow the same convention honour it too.
+        view_func.login_required = False
+        return view_func
+
+
 from postmark.django import signals
 from postmark.django.conf import PostmarkImproperlyConfigured, bool_setting, setting, size_setting
 from postmark.exceptions import ConfigurationError
@@ -39,15 +56,14 @@ from postmark.webhooks import (
     WebhookAuth,
     WebhookError,
     WebhookEvent,
+    WebhookTooLarge,
     parse_event,
     parse_inbound,
 )
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
+# as_view() copies dispatch's attributes (csrf_exempt, login_required) onto the view.
+@method_decorator(login_not_required, name="dispatch")
 @method_decorator(csrf_exempt, name="dispatch")
 class WebhookView(View):  # type: ignore[misc]
     """Base of the two webhook views; ``as_view()`` keywords override settings.
@@ -77,13 +93,11 @@ class WebhookView(View):  # type: ignore[misc]
         if auth is not None and not auth.check(request.headers):
             return self.unauthorized(auth)
         try:
-            body = self.read_body(request)
-        except _BodyTooLarge:
+            event = self.parse(self.read_body(request))
+        except WebhookTooLarge:
             return HttpResponse(
                 "Payload too large.", status=413, content_type="text/plain; charset=utf-8"
             )
-        try:
-            event = self.parse(body)
         except WebhookError as error:
             return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
         self.send_signals(event, request)
@@ -121,22 +135,31 @@ class WebhookView(View):  # type: ignore[misc]
             response["WWW-Authenticate"] = auth.challenge
         return response
 
+    def body_limit(self) -> int:
+        """The largest body accepted, in bytes: ``max_bytes``, the setting, or the default."""
+        return size_setting(self.max_bytes_setting, self.max_bytes, self.default_max_bytes)
+
     def read_body(self, request: HttpRequest) -> bytes:
-        """The body, refusing more than the limit without reading it all."""
-        limit = size_setting(self.max_bytes_setting, self.max_bytes, self.default_max_bytes)
+        """The body, refusing more than the limit without reading it all.
+
+        Raises:
+            WebhookTooLarge: over the limit, by Content-Length or by what was read.
+        """
+        limit = self.body_limit()
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
         if declared > limit:
-            raise _BodyTooLarge
+            raise WebhookTooLarge(limit)
         body: bytes = request.read(limit + 1)
         if len(body) > limit:
-            raise _BodyTooLarge
+            raise WebhookTooLarge(limit)
         return body
 
     def parse(self, body: bytes) -> WebhookEvent:
-        return parse_event(body)
+        # The view's limit, which may be above the parser's default.
+        return parse_event(body, max_bytes=self.body_limit())
 
     def send_signals(self, event: WebhookEvent, request: HttpRequest) -> None:
         own = signals.SIGNALS.get(type(event))
@@ -161,7 +184,7 @@ class InboundWebhookView(WebhookView):
     default_max_bytes = MAX_INBOUND_BYTES
 
     def parse(self, body: bytes) -> WebhookEvent:
-        return parse_inbound(body)
+        return parse_inbound(body, max_bytes=self.body_limit())
 
 
 events = EventWebhookView.as_view()

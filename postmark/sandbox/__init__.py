@@ -101,8 +101,18 @@ Where Postmark's documentation is silent, the sandbox chooses (and tests):
   only on this machine: ``localhost`` or a loopback IP in the URL, no
   proxies, no redirects (:mod:`.http.callouts`); other URLs are stored, never
   called: such webhooks stay ``unverified`` and inbound mail counts as
-  processed. The sandbox posts no outbound events (delivery, bounce...)
-  to webhooks.
+  processed.
+
+Events and webhooks (see :mod:`.rules.events` and
+:mod:`.rules.webhook_delivery`): a send records a Delivery per recipient (a
+Bounce, and SubscriptionChange for a hard bounce, at the bounce-testing
+domain); ``Sandbox.event("open"|"click"|"spam"|"subscription"|"bounce",
+message_id)`` or ``POST /__sandbox/events`` records the others, refusing an
+open without TrackOpens or a click without TrackLinks. Each event is posted,
+from a background thread, to the verified local webhooks of the message's
+stream whose trigger is on, with HttpAuth, HttpHeaders and Postmark's retry
+schedule (``webhook_retry_scale`` compresses it); every call is listed by
+``Sandbox.webhook_deliveries()``.
 
 Receiving mail: ``Sandbox.receive_inbound({"From": ..., "To": ...})`` or
 ``POST /__sandbox/inbound`` with Postmark's inbound webhook JSON (missing
@@ -116,7 +126,9 @@ Admin routes (not Postmark's; no token; never faulted), see
 /__sandbox/messages`` (paged: ``count``, ``offset``), ``GET /__sandbox/bounces``, ``GET|POST
 /__sandbox/inbound``, ``GET|POST|DELETE /__sandbox/faults`` with
 ``{"kind": "429"|"500"|"503"|"stall"|"drop", "count": 1, "seconds": 0.0,
-"path": "/email"}``.
+"path": "/email"}``; and, in :mod:`postmark.sandbox.routes.events`,
+``GET|POST /__sandbox/events``, ``GET /__sandbox/webhook-deliveries``,
+``POST /__sandbox/inbound/raw``.
 
 Fault injection (:meth:`Sandbox.inject_fault` or the admin route): status
 faults answer without processing the request; ``stall`` processes the

@@ -36,9 +36,23 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME",
         help="also answer requests addressed to this host name (repeatable)",
     )
+    parser.add_argument(
+        "--webhook-retry-scale",
+        type=float,
+        default=1.0,
+        metavar="FACTOR",
+        help="multiply Postmark's webhook retry delays (0.001 for quick tests)",
+    )
     args = parser.parse_args(argv)
     try:
-        serve(args.port, args.host, args.db, args.tokens, allowed_hosts=args.allowed_hosts)
+        serve(
+            args.port,
+            args.host,
+            args.db,
+            args.tokens,
+            allowed_hosts=args.allowed_hosts,
+            webhook_retry_scale=args.webhook_retry_scale,
+        )
     except OSError as err:
         print(
             f"error: cannot serve on {args.host}:{args.port}: {err.strerror or err}",

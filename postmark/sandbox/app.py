@@ -1,8 +1,8 @@
-"""The state every request thread shares: configuration, store, faults.
+"""The state every request thread shares: configuration, store, faults, the webhook sender.
 
 The routes are not part of it: the HTTP server hands its route table to the
 pipeline (:class:`~postmark.sandbox.http.pipeline.RouteTable`), so this module
-imports nothing from the HTTP layer but the fault queue.
+imports nothing from the HTTP layer but the fault queue and the webhook sender.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .http.faults import FaultInjector
+from .http.webhook_sender import WebhookSender
 from .rules import server_settings
 from .rules.validation import ARCHIVED
 from .store.database import Store
@@ -33,6 +34,8 @@ class Config:
     server_id: int = 1
     #: ``Host`` names accepted beside this machine's (see :mod:`.http.guard`).
     allowed_hosts: frozenset[str] = frozenset()
+    #: Multiplies Postmark's webhook retry delays (0.001 turns minutes into tenths of seconds).
+    webhook_retry_scale: float = 1.0
 
 
 class App:
@@ -46,14 +49,18 @@ class App:
         self.base_url = ""
         self.log_requests = False
         self.stopping = threading.Event()
+        self.webhook_sender = WebhookSender()
         # Servers made with POST /servers, by ID; only the default server's App
         # holds them (see :mod:`.servers`).
         self.servers: dict[int, App] = {}
         self._workers: set[threading.Thread] = set()
 
     def share(self, root: App) -> None:
-        """Use ``root``'s faults, URL, logging and lifetime (a created server)."""
+        """Use ``root``'s faults, URL, logging, lifetime and webhook sender (a created
+        server: its events are stored in its own store and posted to its own webhooks,
+        by the one sender thread)."""
         self.faults, self.stopping, self._workers = root.faults, root.stopping, root._workers
+        self.webhook_sender = root.webhook_sender
         self.base_url, self.log_requests, self.db_path = (
             root.base_url,
             root.log_requests,

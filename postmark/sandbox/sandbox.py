@@ -19,7 +19,8 @@ from .http.faults import FAULT_KINDS
 from .http.server import SandboxHTTPServer
 from .json_shapes import bounce_json, inbound_details, sandbox_message
 from .routes import route_table
-from .rules import inbound
+from .rules import events, inbound
+from .rules.webhook_delivery import delivery_json
 from .store.database import Store
 
 
@@ -50,6 +51,9 @@ class Sandbox:
         allowed_hosts: ``Host`` names to answer beside ``localhost``, IP
             addresses and this machine's name (say the docker compose service
             name); other names are refused against DNS rebinding.
+        webhook_retry_scale: multiplies Postmark's webhook retry delays (1, 5,
+            10, 10, 10 and 15 minutes); ``0.001`` runs the whole schedule in
+            about three seconds, for tests of a receiver that fails first.
     """
 
     def __init__(
@@ -63,6 +67,7 @@ class Sandbox:
         *,
         log_requests: bool = False,
         allowed_hosts: Iterable[str] = (),
+        webhook_retry_scale: float = 1.0,
     ) -> None:
         self.host = host
         self.db = db
@@ -72,6 +77,7 @@ class Sandbox:
             account_tokens=None if account_tokens is None else frozenset(account_tokens),
             server_name=server_name,
             allowed_hosts=frozenset(allowed_hosts),
+            webhook_retry_scale=float(webhook_retry_scale),
         )
         self._log_requests = log_requests
         self._app: App | None = None
@@ -131,6 +137,7 @@ class Sandbox:
         server.close_connections()
         server.server_close()
         app.join_workers()
+        app.webhook_sender.stop()  # before the stores close: a running call records its answer
         servers.close_all(app)
         app.store.close()
         self._app = None
@@ -221,11 +228,45 @@ class Sandbox:
         """Received messages of every status, oldest first, in details form."""
         return [inbound_details(row) for row in self._running_app().store.all_inbound()]
 
+    def event(self, kind: str, message_id: str, **fields: Any) -> list[dict[str, Any]]:
+        """Make an event happen to a sent message; returns the events' webhook JSON.
+
+        ``kind`` is ``"open"``, ``"click"``, ``"spam"``, ``"subscription"`` or
+        ``"bounce"``; ``fields`` are ``recipient``, ``link``, ``location``,
+        ``platform``, ``user_agent``, ``read_seconds``, ``bounce_type`` (see
+        :mod:`postmark.sandbox.rules.events`). The webhooks get them in the
+        background: :meth:`wait_for_webhooks`, then :meth:`webhook_deliveries`.
+
+        Raises:
+            ValueError: the event is refused (unknown message, an open of a
+                message sent without TrackOpens...), with the reason.
+        """
+        request = {"type": kind, "message_id": message_id, **fields}
+        return [row.payload for row in events.trigger(self._running_app(), request)]
+
+    def events(self, message_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored events (Delivery, Bounce, Open...), oldest first, as webhook JSON."""
+        app = self._running_app()
+        app.webhook_sender.settle()  # a send's events are recorded just after it
+        return [row.payload for row in app.store.events(message_id)]
+
+    def webhook_deliveries(self, message_id: str | None = None) -> list[dict[str, Any]]:
+        """Every webhook call made (and webhook not called), oldest first; see
+        ``GET /__sandbox/webhook-deliveries`` for the fields."""
+        app = self._running_app()
+        app.webhook_sender.settle()
+        return [delivery_json(row) for row in app.store.deliveries(message_id)]
+
+    def wait_for_webhooks(self, timeout: float = 5.0) -> bool:
+        """Wait until no webhook call is queued or running (retries included);
+        ``False`` if ``timeout`` seconds passed first."""
+        return self._running_app().webhook_sender.wait_idle(timeout)
+
     def clear(self) -> None:
         """Forget everything stored (messages, bounces, suppressions, templates,
-        streams, webhooks, server settings, inbound messages and rules, events,
-        bulk requests, created servers, domains, sender signatures, data
-        removals) and every queued fault."""
+        streams, webhooks, server settings, inbound messages and rules, events and
+        webhook calls, bulk requests, created servers, domains, sender signatures,
+        data removals) and every queued fault; pending webhook retries are dropped."""
         app = self._running_app()
         app.join_workers()
         servers.reset(app)
@@ -255,6 +296,7 @@ def serve(
     tokens: list[str] | None,
     *,
     allowed_hosts: list[str] | None = None,
+    webhook_retry_scale: float = 1.0,
 ) -> None:
     """Run a sandbox in the foreground until Ctrl-C, printing its URL first.
 
@@ -268,6 +310,7 @@ def serve(
         tokens=tokens,
         log_requests=True,
         allowed_hosts=allowed_hosts or (),
+        webhook_retry_scale=webhook_retry_scale,
     )
     sandbox._bind()
     where = "in memory (lost on exit)" if db == ":memory:" else db

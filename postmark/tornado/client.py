@@ -22,24 +22,31 @@ raise at once, before anything is sent.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tornado.httpclient import AsyncHTTPClient
 
-from postmark import config
 from postmark.api.base import Async, Executor, Plan, Stepper, Walk, Walker
 from postmark.api.sections import AccountSections, ServerSections
-from postmark.client import missing_token
+from postmark.client import client_token
 from postmark.exceptions import PostmarkError
 from postmark.outcomes import BatchResult, SendResponse
-from postmark.protocol import ACCOUNT_TOKEN_HEADER, SERVER_TOKEN_HEADER, Request, Timeout
+from postmark.protocol import (
+    ACCOUNT_TOKEN_HEADER,
+    SERVER_TOKEN_HEADER,
+    ConnectionOptions,
+    Request,
+)
 from postmark.tornado.futures import SendFuture, schedule
 from postmark.tornado.transport import AsyncTransport
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 T = TypeVar("T")
 _C = TypeVar("_C", bound="_AsyncClient")
 
-__all__ = ["AsyncAccountClient", "AsyncExecutor", "AsyncServerClient"]
+__all__ = ["AsyncAccountClient", "AsyncClientOptions", "AsyncExecutor", "AsyncServerClient"]
 
 
 class AsyncExecutor:
@@ -78,37 +85,21 @@ class AsyncExecutor:
                 yield step
 
 
+class AsyncClientOptions(ConnectionOptions, total=False):
+    """The options of both async clients (see :class:`.AsyncTransport`)."""
+
+    http_client: AsyncHTTPClient | None
+    sleep: Callable[[float], Awaitable[object]] | None
+
+
 class _AsyncClient:
     _setting = ""
     _header = ""
     _kind = ""
 
-    def __init__(
-        self,
-        token: str | None = None,
-        *,
-        base_url: str | None = None,
-        timeout: Timeout | None = None,
-        retries: int | None = None,
-        deadline: float | None = None,
-        ca_bundle: str | None = None,
-        http_client: AsyncHTTPClient | None = None,
-        sleep: Callable[[float], Awaitable[object]] | None = None,
-    ) -> None:
-        token = config.lookup(self._setting, token)
-        if not token:
-            raise missing_token(type(self).__name__, self._setting, self._kind)
-        self.transport = AsyncTransport(
-            str(token),
-            token_header=self._header,
-            base_url=base_url,
-            timeout=timeout,
-            retries=retries,
-            deadline=deadline,
-            ca_bundle=ca_bundle,
-            http_client=http_client,
-            sleep=sleep,
-        )
+    def __init__(self, token: str | None, options: AsyncClientOptions) -> None:
+        token = client_token(type(self), self._setting, self._kind, token)
+        self.transport = AsyncTransport(token, token_header=self._header, **options)
         self.base_url = self.transport.base_url
         self._async = AsyncExecutor(self.transport)
         self._executor: Executor = self._async
@@ -146,13 +137,19 @@ class AsyncServerClient(_AsyncClient, ServerSections[Async]):
 
     Args:
         server_token: default ``POSTMARK_SERVER_TOKEN`` (or legacy ``POSTMARK_API_KEY``).
-        base_url, timeout, retries, deadline, ca_bundle, http_client, sleep:
-            see :class:`~postmark.tornado.transport.AsyncTransport`.
+        options: ``base_url``, ``timeout``, ``retries``, ``deadline``,
+            ``ca_bundle``, ``http_client``, ``sleep`` (see
+            :class:`~postmark.tornado.transport.AsyncTransport`).
     """
 
     _setting = "POSTMARK_SERVER_TOKEN"
     _header = SERVER_TOKEN_HEADER
     _kind = "server"
+
+    def __init__(
+        self, server_token: str | None = None, **options: Unpack[AsyncClientOptions]
+    ) -> None:
+        super().__init__(server_token, options)
 
     def send(self, message: Any = None, /, **fields: Any) -> SendFuture[SendResponse]:
         """``client.email.send``: ``POST /email`` (or ``/email/withTemplate``)."""
@@ -182,3 +179,8 @@ class AsyncAccountClient(_AsyncClient, AccountSections[Async]):
     _setting = "POSTMARK_ACCOUNT_TOKEN"
     _header = ACCOUNT_TOKEN_HEADER
     _kind = "account"
+
+    def __init__(
+        self, account_token: str | None = None, **options: Unpack[AsyncClientOptions]
+    ) -> None:
+        super().__init__(account_token, options)

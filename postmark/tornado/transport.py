@@ -14,8 +14,8 @@ import functools
 import socket
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import tornado
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
@@ -27,14 +27,18 @@ from postmark.protocol import (
     SERVER_TOKEN_HEADER,
     Attempts,
     Call,
+    CallOptions,
+    ConnectionOptions,
     Request,
-    Timeout,
     client_settings,
     decode_response,
     log_attempt,
     no_answer_error,
     resolve_ca_bundle,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["AsyncTransport", "classify_failure"]
 
@@ -130,17 +134,15 @@ class AsyncTransport:
     Args:
         token: the server or account token (kept out of reprs, logs and errors).
         token_header: ``X-Postmark-Server-Token`` or ``X-Postmark-Account-Token``.
-        base_url: default ``POSTMARK_API_URL`` or https://api.postmarkapp.com.
-        timeout: seconds, or ``(connect, read)``; default ``POSTMARK_TIMEOUT``
-            or (10, 60). Tornado has no per-read timeout, so an attempt may
-            take ``connect + read`` seconds in total.
-        retries: extra attempts for a retryable failure (default 3, ``0`` disables).
-        deadline: overall seconds one call may take, retries and waits included.
-        ca_bundle: a CA bundle to trust; default ``REQUESTS_CA_BUNDLE``,
-            ``CURL_CA_BUNDLE``, then certifi's. Certificates are always verified.
         http_client: an ``AsyncHTTPClient`` to use (default: the loop's shared one).
         sleep: the wait between attempts, a coroutine function (default
             :attr:`default_sleep`, ``asyncio.sleep``); tests pass a recorder.
+        options: ``base_url``, ``timeout``, ``retries``, ``deadline``,
+            ``ca_bundle`` (see :class:`~postmark.protocol.ConnectionOptions`).
+            Tornado has no per-read timeout, so an attempt may take
+            ``connect + read`` seconds in total. The CA bundle defaults to
+            ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``, then certifi's;
+            certificates are always verified.
     """
 
     def __init__(
@@ -148,28 +150,17 @@ class AsyncTransport:
         token: str,
         *,
         token_header: str = SERVER_TOKEN_HEADER,
-        base_url: str | None = None,
-        timeout: Timeout | None = None,
-        retries: int | None = None,
-        deadline: float | None = None,
-        ca_bundle: str | None = None,
         http_client: AsyncHTTPClient | None = None,
         sleep: Callable[[float], Awaitable[object]] | None = None,
+        **options: Unpack[ConnectionOptions],
     ) -> None:
-        settings = client_settings(
-            token,
-            token_header=token_header,
-            base_url=base_url,
-            timeout=timeout,
-            retries=retries,
-            deadline=deadline,
-            agent=(f"Tornado {tornado.version}",),
-        )
+        agent = (f"Tornado {tornado.version}",)
+        settings = client_settings(token, token_header=token_header, agent=agent, **options)
         self.base_url = settings.base_url
         self.timeout = settings.timeout
         self.retry_policy = settings.retry_policy
         self._headers = dict(settings.headers)
-        self.ca_bundle = resolve_ca_bundle(ca_bundle) or _default_ca_bundle()
+        self.ca_bundle = resolve_ca_bundle(options.get("ca_bundle")) or _default_ca_bundle()
         self._http_client = http_client
         self._sleep = sleep if sleep is not None else type(self).default_sleep
 
@@ -180,22 +171,9 @@ class AsyncTransport:
     def __repr__(self) -> str:
         return f"<AsyncTransport {self.base_url}>"
 
-    async def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        body: bytes | None = None,
-    ) -> Any:
-        """Send one API call and return Postmark's decoded JSON.
-
-        Raises:
-            APIError: Postmark answered with an error (a subclass per status/ErrorCode).
-            TransportError: no usable answer (connection, TLS, timeout).
-        """
-        return await self.perform(Request(method, path, params=params, json=json, body=body))
+    async def call(self, method: str, path: str, **options: Unpack[CallOptions]) -> Any:
+        """:meth:`postmark.transport.Transport.call`, awaited: the same answer or exception."""
+        return await self.perform(Request(method, path, **options))
 
     async def perform(self, request: Request[Any]) -> Any:
         """Run one :class:`~postmark.protocol.Request` (of an API section); its result."""

@@ -31,6 +31,10 @@ UTC = timezone.utc
         ("Tue, 14 May 2024 15:21:37 +0200", datetime(2024, 5, 14, 13, 21, 37, tzinfo=UTC)),
         ("not a date", None),
         ("2024-02-30T00:00:00Z", None),
+        # These raised (ValueError, OverflowError) before the shared reader.
+        ("2024-05-14T13:21:37+24:00", None),
+        ("9999-12-31T23:59:59.9999999Z", None),
+        ("Mon, 1 Jan 99999999999 00:00:00 +0000", None),
         (None, None),
         (12, None),
     ],

@@ -419,9 +419,9 @@ def test_single_failure_raises_its_own_exception(mocked: Any) -> None:
     mocked.post(
         f"{API}/email",
         status=422,
-        json={"ErrorCode": 300, "Message": "Invalid 'To' address: 'not-an-address'."},
+        json={"ErrorCode": 300, "Message": "Invalid 'To' address: 'nobody@example.com'."},
     )
-    message = msg("not-an-address")
+    message = msg("nobody@example.com")
     with pytest.raises(UnprocessableEntityError) as info:
         EmailBackend().send_messages([message])
     assert info.value.error_code == 300
@@ -475,7 +475,7 @@ def test_content_errors_are_never_silenced_but_others_still_go(mocked: Any) -> N
 
 def test_oversized_message_is_refused_before_sending(mocked: Any) -> None:
     message = msg()
-    message.attach("big.bin", b"\0" * (8 * 1024 * 1024), "application/octet-stream")
+    message.attach("big.dat", b"\0" * (8 * 1024 * 1024), "application/octet-stream")
     with pytest.raises(InvalidMessageError, match="10 MB"):
         EmailBackend(fail_silently=True).send_messages([message])
     assert len(mocked.calls) == 0

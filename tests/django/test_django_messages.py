@@ -213,16 +213,21 @@ def test_postmark_sender_fills_an_empty_or_placeholder_from() -> None:
 def test_attach_bytes_and_str() -> None:  # legacy test 17 (str content)
     msg = message()
     msg.attach("data.csv", "1,2,3", "text/csv")
-    msg.attach("blob.bin", b"\x00\xff", "application/octet-stream")
+    msg.attach("blob.dat", b"\x00\xff", "application/octet-stream")
     msg.attach("café.txt", "prix: 5 €")
     assert to_postmark(msg)["Attachments"] == [
-        {"Name": "data.csv", "Content": b64(b"1,2,3"), "ContentType": "text/csv"},
+        # str content keeps its charset, as Django's SMTP backend sends it
+        {"Name": "data.csv", "Content": b64(b"1,2,3"), "ContentType": 'text/csv; charset="utf-8"'},
         {
-            "Name": "blob.bin",
+            "Name": "blob.dat",
             "Content": b64(b"\x00\xff"),
             "ContentType": "application/octet-stream",
         },
-        {"Name": "café.txt", "Content": b64("prix: 5 €".encode()), "ContentType": "text/plain"},
+        {
+            "Name": "café.txt",
+            "Content": b64("prix: 5 €".encode()),
+            "ContentType": 'text/plain; charset="utf-8"',
+        },
     ]
 
 
@@ -432,11 +437,23 @@ def test_template_model_without_a_template_is_refused() -> None:
         to_postmark(msg)
 
 
-def test_non_numeric_template_id_points_to_template_alias() -> None:
+def test_non_numeric_template_id_is_an_alias_as_in_anymail() -> None:
     msg = message(subject="", body="")
     msg.template_id = "welcome"
-    with pytest.raises(InvalidMessageError, match="template_alias"):
+    sent = to_postmark(msg)
+    assert sent["TemplateAlias"] == "welcome" and "TemplateId" not in sent
+    msg.template_id = " 42 "
+    assert to_postmark(msg)["TemplateId"] == 42
+
+
+def test_template_id_alias_and_a_different_template_alias_are_refused() -> None:
+    msg = message(subject="", body="")
+    msg.template_id = "welcome"
+    msg.template_alias = "goodbye"
+    with pytest.raises(InvalidMessageError, match="disagree"):
         to_postmark(msg)
+    msg.template_alias = "welcome"
+    assert to_postmark(msg)["TemplateAlias"] == "welcome"
 
 
 # --------------------------------------------------------------------------

@@ -7,16 +7,19 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import django
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_helpers import payload
 
+from postmark import webhooks
 from postmark.django import signals
 from postmark.django.conf import PostmarkImproperlyConfigured
-from postmark.django.views import EventWebhookView
+from postmark.django.views import EventWebhookView, InboundWebhookView
 from postmark.webhooks import (
+    MAX_EVENT_BYTES,
     Bounce,
     Click,
     Delivery,
@@ -339,3 +342,93 @@ def test_a_failing_receiver_makes_postmark_retry(client: Client) -> None:
         assert post(quiet, EVENTS, payload("delivery.json")).status_code == 500
     finally:
         signals.delivery.disconnect(broken)
+
+
+# --------------------------------------------------------------------------
+# Limits: the size boundary, nesting
+
+
+@pytest.mark.parametrize(
+    ("url", "setting"),
+    [(EVENTS, "POSTMARK_WEBHOOK_MAX_BYTES"), (INBOUND, "POSTMARK_INBOUND_MAX_BYTES")],
+)
+def test_a_body_of_exactly_the_limit_is_accepted_one_byte_more_is_413(
+    settings: Any, client: Client, received: Received, url: str, setting: str
+) -> None:
+    setattr(settings, setting, 5000)
+    body = payload("inbound.json" if url == INBOUND else "delivery.json").rstrip()
+    exact = body + b" " * (5000 - len(body))
+    assert len(exact) == 5000
+    assert post(client, url, exact).status_code == 200
+    assert post(client, url, exact + b" ").status_code == 413
+    assert len(received.calls) == 2  # the accepted call's two signals only
+
+
+def test_the_default_limit_is_the_parsers(client: Client, received: Received) -> None:
+    head = b'{"RecordType": "Delivery", "Details": "'
+    exact = head + b"x" * (MAX_EVENT_BYTES - len(head) - 2) + b'"}'
+    assert post(client, EVENTS, exact).status_code == 200
+    assert post(client, EVENTS, exact + b" ").status_code == 413
+    assert received.names() == ["delivery", "webhook_event"]
+
+
+def test_a_limit_above_the_parsers_default_is_honoured(
+    settings: Any, client: Client, received: Received
+) -> None:
+    settings.POSTMARK_WEBHOOK_MAX_BYTES = MAX_EVENT_BYTES + 10
+    body = b'{"RecordType": "Delivery"}' + b" " * MAX_EVENT_BYTES  # 26 bytes over the default
+    assert len(body) == MAX_EVENT_BYTES + 26 > MAX_EVENT_BYTES + 10
+    assert post(client, EVENTS, body).status_code == 413
+    settings.POSTMARK_WEBHOOK_MAX_BYTES = MAX_EVENT_BYTES + 26
+    assert post(client, EVENTS, body).status_code == 200
+
+
+@pytest.mark.parametrize("url", [EVENTS, INBOUND])
+@pytest.mark.parametrize("depth", ["just past MAX_DEPTH", 1_000, 100_000])
+def test_json_nested_too_deeply_is_400_not_500(
+    client: Client, received: Received, url: str, depth: Any
+) -> None:
+    if not isinstance(depth, int):
+        depth = webhooks.MAX_DEPTH  # inside the object: one level more
+    body = b'{"RecordType": "Delivery", "Deep": ' + b"[" * depth + b"]" * depth + b"}"
+    quiet = Client(raise_request_exception=False)
+    response = post(quiet, url, body)
+    assert response.status_code == 400
+    assert b"nested" in response.content
+    assert received.calls == []
+
+
+# LoginRequiredMiddleware (Django 5.1+)
+
+
+@pytest.mark.skipif(django.VERSION < (5, 1), reason="LoginRequiredMiddleware arrived in Django 5.1")
+@pytest.mark.parametrize("url", [EVENTS, INBOUND])
+def test_postmarks_post_arrives_under_login_required_middleware(
+    settings: Any, received: Received, url: str
+) -> None:
+    # A project with Django's login-everywhere setup; sessions in signed cookies, so no
+    # database is needed for an anonymous request.
+    settings.INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    ]
+    settings.LOGIN_URL = "/login/"
+    client = Client()
+    name = "bounce.json" if url == EVENTS else "inbound.json"
+    response = post(client, url, payload(name))
+    assert response.status_code == 200
+    assert received.names()[-1] == "webhook_event"
+    # The middleware is really on: a view without the exemption is sent to the login page.
+    private = client.post("/private/", data=b"{}", content_type="application/json")
+    assert private.status_code == 302 and private["Location"].startswith("/login/")
+
+
+def test_webhook_views_opt_out_of_login_and_csrf() -> None:
+    # The attributes LoginRequiredMiddleware and CsrfViewMiddleware read (any Django version).
+    for view in (EventWebhookView.as_view(), InboundWebhookView.as_view()):
+        assert view.login_required is False
+        assert view.csrf_exempt is True

@@ -59,7 +59,8 @@ class Block:
 
     @property
     def page(self) -> str:
-        return self.path.relative_to(DOCS).as_posix()
+        base = DOCS if DOCS in self.path.parents else ROOT  # README.md is outside docs/
+        return self.path.relative_to(base).as_posix()
 
     @property
     def id(self) -> str:

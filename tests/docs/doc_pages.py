@@ -125,7 +125,8 @@ class Page:
     # -- around each block -------------------------------------------------------
 
     @contextlib.contextmanager
-    def activated(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    def activated(self, monkeypatch: pytest.MonkeyPatch, *, stub: bool = True) -> Iterator[None]:
+        """The page's environment around a block; ``stub=False``: no endpoint is stubbed."""
         monkeypatch.setenv("POSTMARK_API_URL", self.sandbox.url)
         monkeypatch.setenv("POSTMARK_SERVER_TOKEN", SERVER_TOKEN)
         monkeypatch.setenv("POSTMARK_ACCOUNT_TOKEN", ACCOUNT_TOKEN)
@@ -133,7 +134,7 @@ class Page:
         self._swap_tornado_options(monkeypatch)
         self.apply_django()
         try:
-            with doc_stub.mock():
+            with doc_stub.mock(stub=stub):
                 yield
         finally:
             self._disable_django()

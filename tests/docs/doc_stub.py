@@ -61,10 +61,15 @@ def _answer(endpoint: Endpoint, request: Any) -> tuple[int, dict[str, str], str]
     return 200, {"Content-Type": "application/json"}, json.dumps(answer)
 
 
-def mock() -> responses.RequestsMock:
-    """A ``responses`` mock: the stub for unmodelled endpoints, local servers otherwise."""
+def mock(*, stub: bool = True) -> responses.RequestsMock:
+    """A ``responses`` mock: the stub for unmodelled endpoints, local servers otherwise.
+
+    With ``stub=False`` nothing is stubbed: every request goes to the local
+    server (so an endpoint the sandbox lacks fails), and still none leaves
+    the machine.
+    """
     requests_mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-    for endpoint in stubbed():
+    for endpoint in stubbed() if stub else []:
         requests_mock.add_callback(
             endpoint.method,
             _url(endpoint),

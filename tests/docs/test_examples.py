@@ -111,14 +111,21 @@ def test_python_example(
 ) -> None:
     page = docs_pages.get(block.path)
     page_blocks = [b for b in PYTHON_BLOCKS if b.path == block.path]
-    position = page_blocks.index(block)
     with page.activated(monkeypatch):
-        # Blocks deselected before this one still run first: the page is one session.
-        for earlier in page_blocks[page.done : position]:
-            with contextlib.suppress(Exception):
-                run_python(earlier, page, tmp_path)
-        page.done = position + 1
-        run_python(block, page, tmp_path)
+        run_in_session(block, page_blocks, page, tmp_path)
+
+
+def run_in_session(block: Block, page_blocks: list[Block], page: Page, tmp_path: Path) -> None:
+    """Run ``block`` after the blocks of its page not run yet (deselected ones, say).
+
+    The page is one session: a block may use what any block above it defined.
+    """
+    position = page_blocks.index(block)
+    for earlier in page_blocks[page.done : position]:
+        with contextlib.suppress(Exception):
+            run_python(earlier, page, tmp_path)
+    page.done = position + 1
+    run_python(block, page, tmp_path)
 
 
 def compiled(block: Block) -> Any:
@@ -199,10 +206,7 @@ def test_shell_example(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    commands = shell_commands(block)
-    assert commands, f"{block.id}: empty shell block"
-    for argv in commands:
-        check_command(block, argv)
+    commands = checked_commands(block)
     if block.marker == "run":
         page = docs_pages.get(block.path)
         with page.activated(monkeypatch):
@@ -216,6 +220,15 @@ def test_shell_example(
                 status = main(postmark_args)
                 output = capsys.readouterr()
                 assert status == 0, f"{block.id}: {shlex.join(argv)} exited {status}\n{output.err}"
+
+
+def checked_commands(block: Block) -> list[list[str]]:
+    """The block's commands, each checked (see :func:`check_command`)."""
+    commands = shell_commands(block)
+    assert commands, f"{block.id}: empty shell block"
+    for argv in commands:
+        check_command(block, argv)
+    return commands
 
 
 def postmark_argv(argv: list[str]) -> list[str] | None:

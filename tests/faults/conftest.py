@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import raw_http
-from fault_helpers import RawServer, Reply
+from raw_http import Reply, SocketServer
 
 from postmark.sandbox import Sandbox
 
@@ -32,17 +32,16 @@ def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def raw_server() -> Iterator[Callable[..., RawServer]]:
-    servers: list[RawServer] = []
+def raw_server() -> Iterator[Callable[..., SocketServer]]:
+    """``start(reply, tls=None)``: a server answering each request with ``reply(n, line, body)``."""
+    with raw_http.started_servers() as start:
 
-    def start(reply: Callable[[int, str, bytes], Reply], tls: ssl.SSLContext | None = None):  # type: ignore[no-untyped-def]
-        server = RawServer(reply, tls)
-        servers.append(server)
-        return server
+        def start_replying(
+            reply: Callable[[int, str, bytes], Reply], tls: ssl.SSLContext | None = None
+        ) -> SocketServer:
+            return start(raw_http.replying(reply), tls, timeout=10)
 
-    yield start
-    for server in servers:
-        server.close()
+        yield start_replying
 
 
 @pytest.fixture(scope="session")

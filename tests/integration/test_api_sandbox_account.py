@@ -15,7 +15,7 @@ import pytest
 from postmark import AccountClient, ServerClient
 from postmark.exceptions import APIError, UnauthorizedError
 from postmark.sandbox import Sandbox
-from postmark.sandbox.store.tracking import EventRow
+from postmark.sandbox.rules import events
 
 from .test_api_sandbox import SENDER, error_code, send
 
@@ -23,8 +23,7 @@ from .test_api_sandbox import SENDER, error_code, send
 def record(sandbox: Sandbox, kind: str, message_id: str, **payload: Any) -> None:
     """What an open or a click leaves in the events table."""
     body = {"RecordType": kind, "MessageID": message_id, "MessageStream": "outbound", **payload}
-    store = sandbox._running_app().store
-    store.add_event(EventRow(message_id, kind, time.time(), body))
+    events.record(sandbox._running_app(), body, time.time(), post=False)
 
 
 # --- stats, opens, clicks --------------------------------------------------------------

@@ -13,40 +13,13 @@ import pytest
 
 from postmark.sandbox import Sandbox
 
-SECRET = "cli-secret-token-123"
+from .cli_run import SEND, assert_clean, closed_port, postmark
 
 
 @pytest.fixture
 def sandbox(postmark_sandbox: Sandbox) -> Sandbox:
     """``postmark.testing``'s sandbox, emptied for this test."""
     return postmark_sandbox
-
-
-def postmark(
-    sandbox: Sandbox | None,
-    *args: str,
-    token: str | None = SECRET,
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTMARK_")}
-    if sandbox is not None:
-        env["POSTMARK_API_URL"] = sandbox.url
-    if token is not None:
-        env["POSTMARK_SERVER_TOKEN"] = token
-    return subprocess.run(
-        [sys.executable, "-m", "postmark", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
-def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
-    """No traceback and never the token, whatever happened."""
-    output = result.stdout + result.stderr
-    assert "Traceback" not in output
-    assert SECRET not in output
 
 
 def test_send_from_flags(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -137,32 +110,19 @@ def test_missing_token_exits_3(sandbox: Sandbox) -> None:
 
 def test_rejected_token_exits_1_and_never_prints_it() -> None:
     with Sandbox(tokens=["the-only-good-token"]) as server:
-        result = postmark(
-            server,
-            "send",
-            "--from",
-            "me@example.com",
-            "--to",
-            "a@example.com",
-            "--subject",
-            "s",
-            "--text",
-            "t",
-        )
+        result = postmark(server, *SEND)
     assert result.returncode == 1
     assert "401" in result.stderr
     assert_clean(result)
 
 
 def test_network_failure_exits_4() -> None:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env_sandbox = type("Closed", (), {"url": f"http://127.0.0.1:{port}"})()
-    result = postmark(env_sandbox, "--retries", "0", "bounces", "list")  # type: ignore[arg-type]
+    url = f"http://127.0.0.1:{closed_port()}"
+    result = postmark(url, "--retries", "0", "bounces", "list")
     assert result.returncode == 4
+    assert result.stderr == f"postmark: error: cannot reach {url} (connection refused); " + (
+        "check --base-url / POSTMARK_API_URL and the network\n"
+    )
     assert_clean(result)
 
 
@@ -344,16 +304,21 @@ def test_templates_push_pull_validate_round_trip(sandbox: Sandbox, tmp_path: Pat
 
     dry = postmark(sandbox, "templates", "push", str(source), "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "create" in dry.stdout
+    assert dry.stdout.splitlines()[0].split() == ["would", "create", "welcome"]
+    assert "nothing changed" in dry.stdout
     listed = json.loads(postmark(sandbox, "templates", "list").stdout)
     assert listed == []
 
     pushed = postmark(sandbox, "templates", "push", str(source))
     assert pushed.returncode == 0, pushed.stderr
     again = postmark(sandbox, "templates", "push", str(source))
-    assert "same" in again.stdout
+    assert pushed.stdout.split() == ["created", "welcome"]
+    assert again.stdout.split() == ["unchanged", "welcome"]
     (source / "welcome" / "content.txt").write_text("Hello again {{name}}")
-    assert "update" in postmark(sandbox, "templates", "push", str(source)).stdout
+    assert postmark(sandbox, "templates", "push", str(source)).stdout.split() == [
+        "updated",
+        "welcome",
+    ]
 
     pulled_dir = tmp_path / "pulled"
     pulled = postmark(sandbox, "templates", "pull", str(pulled_dir))

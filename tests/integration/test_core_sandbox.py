@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -162,3 +163,19 @@ def test_8_threads_200_sends_each_stored_exactly_once(sandbox: Sandbox) -> None:
     assert len(stored) == 1600
     assert sorted(m["MessageID"] for m in stored) == sorted(ids)
     assert len({m["Subject"] for m in stored}) == 1600
+
+
+def test_re_suppressing_an_address_keeps_its_original_reason(postmark_sandbox: Any) -> None:
+    # A hard bounce suppresses the address; suppressing it by hand later must
+    # not rewrite why it was suppressed (Postmark keeps the first reason).
+    client = postmark.ServerClient("t", base_url=postmark_sandbox.url)
+    address = "HardBounce@bounce-testing.postmarkapp.com"
+    client.email.send(sender="me@example.com", to=address, subject="s", text_body="x")
+    before = client.suppressions.dump("outbound")["Suppressions"]
+    assert [(s["EmailAddress"], s["SuppressionReason"]) for s in before] == [
+        (address, "HardBounce")
+    ]
+    answer = client.suppressions.create("outbound", [address])
+    assert answer["Suppressions"][0]["Status"] == "Suppressed"
+    after = client.suppressions.dump("outbound")["Suppressions"]
+    assert [(s["EmailAddress"], s["SuppressionReason"]) for s in after] == [(address, "HardBounce")]

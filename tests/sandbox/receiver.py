@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,13 +30,15 @@ class Receiver:
     """``with Receiver() as hook: hook.url`` -> ``http://127.0.0.1:<port>``.
 
     Answers 200 unless :meth:`answer` queued other statuses (used in order,
-    one per request).
+    one per request); ``delay`` seconds before each answer, ``reply`` as its body.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0, reply: bytes = b"") -> None:
         self.requests: list[Received] = []
         self._statuses: deque[int] = deque()
         self._lock = threading.Lock()
+        self.delay = delay
+        self.reply = reply
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -51,9 +54,11 @@ class Receiver:
                         )
                     )
                     status = receiver._statuses.popleft() if receiver._statuses else 200
+                time.sleep(receiver.delay)
                 self.send_response(status)
-                self.send_header("Content-Length", "0")
+                self.send_header("Content-Length", str(len(receiver.reply)))
                 self.end_headers()
+                self.wfile.write(receiver.reply)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

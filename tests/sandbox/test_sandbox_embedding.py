@@ -66,8 +66,10 @@ def test_public_signatures() -> None:
         "Sandbox",
     ]
     serve_params = inspect.signature(serve).parameters
-    assert list(serve_params)[:4] == ["port", "host", "db", "tokens"]
-    assert all(p.kind is p.KEYWORD_ONLY for p in list(serve_params.values())[4:])
+    positional = [n for n, p in serve_params.items() if p.kind is p.POSITIONAL_OR_KEYWORD]
+    assert positional == ["port", "host", "db", "tokens"]  # keyword-only options may follow
+    assert serve_params["webhook_retry_scale"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert serve_params["allowed_hosts"].kind is inspect.Parameter.KEYWORD_ONLY
     fault = inspect.signature(Sandbox.inject_fault).parameters
     assert list(fault) == ["self", "kind", "count", "seconds", "path"]
 

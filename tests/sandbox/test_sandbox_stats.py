@@ -1,7 +1,8 @@
 """Stats API and the opens/clicks lists, computed from stored messages, bounces and events.
 
-Events are written straight into the ``events`` table (the shape the event
-recorder uses), as an open or click would leave them.
+Events are recorded at chosen times with the event writer the sandbox's own
+events use (:func:`postmark.sandbox.rules.events.record`, not posted to
+webhooks), as an open or click would leave them.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import pytest
 from sandbox_helpers import Api, assert_error
 
 from postmark.sandbox import Sandbox
+from postmark.sandbox.rules import events
 from postmark.sandbox.rules.clock import EASTERN
-from postmark.sandbox.store.tracking import EventRow, received_ts
+from postmark.sandbox.store.events import received_ts
 
 
 def _ts(text: str) -> float:
@@ -23,8 +25,7 @@ def _ts(text: str) -> float:
 
 def _event(sandbox: Sandbox, kind: str, message_id: str, when: str, **payload: Any) -> None:
     body = {"RecordType": kind, "MessageID": message_id, "MessageStream": "outbound", **payload}
-    store = sandbox._running_app().store
-    store.add_event(EventRow(message_id, kind, _ts(when), body))
+    events.record(sandbox._running_app(), body, _ts(when), post=False)
 
 
 def _sent(api: Api, **fields: Any) -> str:

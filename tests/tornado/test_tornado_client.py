@@ -243,7 +243,7 @@ ERROR_CASES = [
     # (how to provoke it, expected class, legacy class, http status, error code)
     ("bad-token", UnauthorizedError, PMMailUnauthorizedException, 401, 10),
     ("inactive", InactiveRecipientError, PMMailInactiveRecipientException, 422, 406),
-    ("no-to", UnprocessableEntityError, PMMailUnprocessableEntityException, 422, 300),
+    ("refused", UnprocessableEntityError, PMMailUnprocessableEntityException, 422, 300),
     ("500", ServerError, PMMailServerErrorException, 500, 101),
     ("413", PayloadTooLargeError, PMMailSendException, 413, None),
     ("not-json", APIError, PMMailSendException, 200, None),
@@ -257,8 +257,8 @@ async def provoke(case: str, fake: FakePostmark, url: str) -> Any:
         token = "wrong"
     elif case == "inactive":
         to = "inactive@example.com"
-    elif case == "no-to":
-        to = ""
+    elif case == "refused":
+        fake.next(422, {"ErrorCode": 300, "Message": "Invalid email request"})
     elif case == "500":
         fake.next(500, {"ErrorCode": 101, "Message": "Internal error"})
     elif case == "413":

@@ -264,7 +264,12 @@ class MixinTest(PostmarkTestCase):
         cases = [
             ({"to": "inactive@example.com"}, None, "InactiveRecipientError", 422),
             ({"to": "ada@example.com"}, (500, {"ErrorCode": 101}), "ServerError", 500),
-            ({}, None, "UnprocessableEntityError", 422),
+            (
+                {"to": "ada@example.com"},
+                (422, {"ErrorCode": 300, "Message": "Invalid email request"}),
+                "UnprocessableEntityError",
+                422,
+            ),
         ]
         for fields, scripted, name, status in cases:
             if scripted:

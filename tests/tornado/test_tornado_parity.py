@@ -56,7 +56,7 @@ EXPECTED = {
     "ok": "ok",
     "bad token": "UnauthorizedError",
     "inactive": "InactiveRecipientError",
-    "no recipient": "UnprocessableEntityError",
+    "no recipient": "InvalidMessageError",  # refused by both before anything is sent
     "500": "ServerError",
     "413": "PayloadTooLargeError",
     "429 then ok": "ok",

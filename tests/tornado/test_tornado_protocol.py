@@ -8,6 +8,7 @@ same attempt.
 
 from __future__ import annotations
 
+import pickle
 import socket
 import ssl
 from typing import Any
@@ -165,3 +166,32 @@ def test_resolve_ca_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> No
     assert protocol.resolve_ca_bundle(trust_env=False) is None
     with pytest.raises(ConfigurationError, match="does not exist"):
         protocol.resolve_ca_bundle(str(tmp_path / "missing.pem"))
+
+
+# --------------------------------------------------------------------------
+# Every exception the async client raises crosses a process boundary
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        HTTPTimeoutError("Timeout during request"),
+        HTTPStreamClosedError("Stream closed"),
+        HTTPClientError(599, "Connection closed"),
+        ConnectionRefusedError(111, "Connection refused"),
+        ssl.SSLCertVerificationError("certificate verify failed"),
+    ],
+    ids=lambda cause: type(cause).__name__,
+)
+@pytest.mark.parametrize("kind", ["connection", "timeout", "tls"])
+def test_async_transport_errors_pickle_and_unpickle(cause: BaseException, kind: str) -> None:
+    error = no_answer_error(make_call("POST"), cause, nothing_sent=False, kind=kind)
+    clone = pickle.loads(pickle.dumps(error))
+    assert type(clone) is type(error)
+    assert str(clone) == str(error)
+    assert (clone.may_have_been_sent, clone.retryable) == (
+        error.may_have_been_sent,
+        error.retryable,
+    )
+    # The cause survives as itself, or as a stand-in naming it.
+    assert type(cause).__name__ in f"{type(clone.inner_exception).__name__} {clone.inner_exception}"

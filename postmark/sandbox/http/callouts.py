@@ -1,4 +1,4 @@
-"""Calls the sandbox makes to user endpoints: webhook verification and the inbound hook.
+"""Calls the sandbox makes to user endpoints: webhooks (events, verification), the inbound hook.
 
 Postmark posts to any public URL. The sandbox is a test tool that may run
 next to anything, so it only ever calls URLs on this machine: ``localhost``
@@ -16,6 +16,7 @@ import base64
 import http.client
 import ipaddress
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 TIMEOUT = 10.0  # seconds; Postmark waits longer, but a local test endpoint answers fast
 USER_AGENT = "Postmark sandbox"
+EXCERPT_CHARS = 500  # of an answer's body, kept for the webhook delivery log
 
 
 def is_http_url(url: str) -> bool:
@@ -68,10 +70,16 @@ def _port(parts: Any) -> int:
 
 @dataclass(frozen=True)
 class CallResult:
-    """The answer of one call: HTTP status (0 when none came) and its reason phrase."""
+    """The answer of one call: HTTP status (0 when none came) and its reason phrase.
+
+    ``body`` is the start of the answer's body (``EXCERPT_CHARS``) and
+    ``elapsed_ms`` how long the call took, for the webhook delivery log.
+    """
 
     status: int
     message: str
+    body: str = ""
+    elapsed_ms: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -116,12 +124,17 @@ def post_json(
         else http.client.HTTPConnection
     )
     conn = kind(parts.hostname or "", parts.port, timeout=timeout)
+    started = time.monotonic()
+
+    def elapsed() -> float:
+        return round((time.monotonic() - started) * 1000, 1)
+
     try:
         conn.request("POST", target, body=json.dumps(payload).encode("utf-8"), headers=sent)
         response = conn.getresponse()
-        response.read()
-        return CallResult(response.status, response.reason or "")
+        body = response.read().decode("utf-8", "replace")[:EXCERPT_CHARS]
+        return CallResult(response.status, response.reason or "", body, elapsed())
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        return CallResult(0, f"No answer from {parts.hostname}: {exc}")
+        return CallResult(0, f"No answer from {parts.hostname}: {exc}", "", elapsed())
     finally:
         conn.close()

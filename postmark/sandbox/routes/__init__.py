@@ -19,6 +19,7 @@ from . import (
     bulk,
     data_removals,
     domains,
+    events,
     inbound,
     inbound_rules,
     messages,
@@ -65,11 +66,19 @@ def api_router() -> Router:
     return router
 
 
+def admin_router() -> Router:
+    """Every ``/__sandbox/`` route: :mod:`.admin`, and :mod:`.events` (events, webhook calls)."""
+    router = Router()
+    for area in (admin, events):
+        router.include(area.routes)
+    return router
+
+
 def route_table() -> RouteTable:
     """The API, admin (``/__sandbox/...``) and web inbox routers, for the pipeline."""
     return RouteTable(
         api=api_router(),
-        admin=admin.routes,
+        admin=admin_router(),
         inbox=inbox.routes,
         inbox_not_found=inbox.not_found_page,
     )

@@ -21,6 +21,7 @@ from typing import Any
 from ..http.errors import ApiError, invalid_email, invalid_field
 from ..http.router import Context, Router
 from ..rules.delivery import accept_test_job, as_item, check_active, deliver
+from ..rules.events import after_send
 from ..rules.templates import check_no_content_fields, render_for_send
 from ..rules.validation import (
     CONTENT_FIELDS,
@@ -132,7 +133,9 @@ def _accept(
     if ctx.test_token:
         return accept_test_job(msg)
     check_active(ctx.app.store, msg, batch_item=batch_item)
-    return deliver(ctx.app.store, msg, raw, template)
+    answer = deliver(ctx.app.store, msg, raw, template)
+    after_send(ctx.app, answer["MessageID"])  # Delivery/Bounce events, webhooks in the background
+    return answer
 
 
 def with_server_tracking(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:

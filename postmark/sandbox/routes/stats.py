@@ -55,7 +55,7 @@ def overview(ctx: Context) -> Any:
         "UniqueOpens": sum(1 for _, key in stats.open_entries(opens) if key == "Unique"),
         "TotalClicks": len(clicks),
         "UniqueLinksClicked": len(
-            {(e.message_id.lower(), str(e.payload.get("OriginalLink"))) for e in clicks}
+            {(e.message_id or "", str(e.payload.get("OriginalLink"))) for e in clicks}
         ),
         "TotalTrackedLinksSent": sum(stats.tracked_links(m) for m in sent),
         "Tracked": sum(1 for m in sent if stats.is_tracked(m)),

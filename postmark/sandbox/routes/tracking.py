@@ -23,7 +23,7 @@ from typing import Any
 from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..rules import clock
-from ..store.tracking import EventRow
+from ..store.events import EventRow
 from .paging import paging
 
 routes = Router()
@@ -80,7 +80,7 @@ def _matches(ctx: Context, event: EventRow) -> bool:
 def _page(ctx: Context, record_type: str, message_id: str | None) -> dict[str, Any]:
     count, offset = paging(ctx, 700, window=10_000 if message_id is None else None)
     found = [
-        e for e in ctx.app.store.events([record_type], message_id) if message_id or _matches(ctx, e)
+        e for e in ctx.app.store.events(message_id, record_type) if message_id or _matches(ctx, e)
     ]
     found.sort(key=lambda e: (e.received_ts, e.id), reverse=True)
     page = found[offset : offset + (count or 0)]
@@ -90,7 +90,7 @@ def _page(ctx: Context, record_type: str, message_id: str | None) -> dict[str, A
 def _known_message(ctx: Context, record_type: str) -> str:
     message_id = ctx.params["id"]
     if ctx.app.store.message(message_id) is None and not ctx.app.store.events(
-        [record_type], message_id
+        message_id, record_type
     ):
         raise ApiError(701, "This message was not found.")
     return message_id

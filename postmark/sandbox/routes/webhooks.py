@@ -169,5 +169,5 @@ def verify_webhook(ctx: Context) -> Any:
 
 @routes.route("GET", "/webhooks/{id}/statistics")
 def webhook_statistics(ctx: Context) -> Any:
-    """``GET /webhooks/{id}/statistics``: rolling 24 hours, all zero (no events are posted)."""
+    """``GET /webhooks/{id}/statistics``: rolling 24 hours, all zero (not modelled)."""
     return statistics(_webhook(ctx))

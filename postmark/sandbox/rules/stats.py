@@ -2,7 +2,7 @@
 
 Sources: sent messages (``Sent``, ``Tracked``, tracked links), bounces
 (``HardBounce``, ``SoftBounce``, ``Transient``, ``SMTPApiError``), and the
-outbound events (:mod:`postmark.sandbox.store.tracking`): ``Open`` and
+outbound events (:mod:`postmark.sandbox.store.events`): ``Open`` and
 ``Click`` events with their client, OS, platform, read time and click
 location, and ``SpamComplaint`` events (a spam complaint recorded as a
 bounce row counts once).
@@ -33,8 +33,8 @@ from datetime import datetime
 from typing import Any
 
 from ..store.database import Store
+from ..store.events import EventRow
 from ..store.outbound import BounceRow, MessageRow
-from ..store.tracking import EventRow
 from .clock import EASTERN
 
 BOUNCE_KEYS = ("HardBounce", "SoftBounce", "SMTPApiError", "Transient")
@@ -110,7 +110,7 @@ def events(store: Store, flt: StatsFilter, record_type: str) -> list[EventRow]:
     """Events of one record type the filter keeps, oldest first."""
     rows = [
         e
-        for e in store.events([record_type])
+        for e in store.events(record_type=record_type)
         if flt.keeps(e.received_ts, e.payload.get("Tag"), e.payload.get("MessageStream"))
     ]
     return sorted(rows, key=lambda e: (e.received_ts, e.id))
@@ -154,7 +154,7 @@ def spam_complaints(store: Store, flt: StatsFilter) -> list[float]:
             seen.setdefault((b.message_id.lower(), b.email.lower()), b.bounced_ts)
     for e in events(store, flt, "SpamComplaint"):
         email = str(e.payload.get("Email") or e.payload.get("Recipient") or "")
-        seen.setdefault((e.message_id.lower(), email.lower()), e.received_ts)
+        seen.setdefault((e.message_id or "", email.lower()), e.received_ts)
     return sorted(seen.values())
 
 
@@ -163,7 +163,7 @@ def open_entries(opens: Sequence[EventRow]) -> Iterator[tuple[float, str]]:
     seen: set[tuple[str, str]] = set()
     for e in opens:
         yield e.received_ts, "Opens"
-        who = (e.message_id.lower(), str(e.payload.get("Recipient") or "").lower())
+        who = (e.message_id or "", str(e.payload.get("Recipient") or "").lower())
         if who not in seen:
             seen.add(who)
             yield e.received_ts, "Unique"
@@ -175,7 +175,7 @@ def click_entries(clicks: Sequence[EventRow]) -> Iterator[tuple[float, str]]:
     for e in clicks:
         yield e.received_ts, "Clicks"
         key = (
-            e.message_id.lower(),
+            e.message_id or "",
             str(e.payload.get("Recipient") or "").lower(),
             str(e.payload.get("OriginalLink") or ""),
         )

@@ -20,7 +20,9 @@ Where Postmark is silent, the sandbox chooses:
   ``Username`` and ``Password`` removes it; ``HttpHeaders`` on an edit
   replaces the list;
 * at most 10 webhooks per stream (1359; Postmark's product page says "up to
-  10 different URLs"); the sandbox never posts events to webhooks.
+  10 different URLs");
+* events are posted by :mod:`postmark.sandbox.rules.webhook_delivery`; the
+  statistics route still reports zero counts.
 """
 
 from __future__ import annotations
@@ -135,6 +137,12 @@ def webhook_json(row: WebhookRow) -> dict[str, Any]:
     }
 
 
+def credentials(row: WebhookRow) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
+    """The webhook's ``HttpAuth`` as a basic-auth pair and its ``HttpHeaders``, for a call."""
+    auth = (row.http_auth["Username"], row.http_auth["Password"]) if row.http_auth else None
+    return auth, [(h["Name"], h["Value"]) for h in row.http_headers]
+
+
 @dataclass(frozen=True)
 class TriggerCheck:
     """The answer to one verification call."""
@@ -157,8 +165,7 @@ def run_checks(row: WebhookRow, app: App) -> list[TriggerCheck] | None:
     if not may_call(row.url, app.base_url):
         return None
     server_id = app.config.server_id
-    auth = (row.http_auth["Username"], row.http_auth["Password"]) if row.http_auth else None
-    headers = [(h["Name"], h["Value"]) for h in row.http_headers]
+    auth, headers = credentials(row)
     headers.append(("X-PM-Webhook-Trace-Id", str(uuid.uuid4())))
     return [
         TriggerCheck(
@@ -210,7 +217,10 @@ def verify_answer(row: WebhookRow, app: App) -> tuple[dict[str, Any], str]:
 
 
 def statistics(row: WebhookRow) -> dict[str, Any]:
-    """``GET /webhooks/{id}/statistics``: the sandbox posts no events, so every count is 0."""
+    """``GET /webhooks/{id}/statistics``: not modelled, every count is 0.
+
+    The calls themselves are listed by ``GET /__sandbox/webhook-deliveries``.
+    """
     now = clock.now()
     metrics = {
         "TotalRequests": 0,

@@ -9,9 +9,10 @@ not at all). A file database uses WAL journaling and survives restarts.
 connection: outbound mail (:mod:`.outbound`: messages, bounces,
 suppressions), :mod:`.templates`, :mod:`.streams`, :mod:`.settings`
 (server settings, webhooks), :mod:`.inbound` (received messages,
-inbound rules), :mod:`.tracking` (outbound events), :mod:`.bulk` (bulk
-requests), :mod:`.account` (created servers, domains, signatures, data
-removals; used in the default server's store only) and :mod:`.removals`.
+inbound rules), :mod:`.events` (outbound events, webhook deliveries),
+:mod:`.bulk` (bulk requests), :mod:`.account` (created servers, domains,
+signatures, data removals; used in the default server's store only) and
+:mod:`.removals`.
 
 The store knows tables and filters, not Postmark's rules: routes decide what
 a row means and how it is shown.
@@ -21,18 +22,18 @@ from __future__ import annotations
 
 from .account import ACCOUNT_SCHEMA, ACCOUNT_TABLES, AccountTables
 from .bulk import BULK_SCHEMA, BULK_TABLES, BulkTables
+from .events import EVENTS_SCHEMA, EVENTS_TABLES, EventTables
 from .inbound import INBOUND_SCHEMA, INBOUND_TABLES, InboundTables
 from .outbound import OUTBOUND_SCHEMA, OUTBOUND_TABLES, OutboundTables
 from .removals import RemovalTables
 from .settings import SETTINGS_SCHEMA, SETTINGS_TABLES, SettingsTables
 from .streams import STREAMS_SCHEMA, StreamTables
 from .templates import TEMPLATE_TABLES, TEMPLATES_SCHEMA, TemplateTables
-from .tracking import EVENT_TABLES, EVENTS_SCHEMA, TrackingTables
 
 # 2: server settings, webhooks, inbound messages and rules (new tables only, so a
 # version-1 file opens unchanged and gains them).
-# 3: events, bulk requests, account tables (servers, domains, signatures,
-# data removals); new tables only again.
+# 3: events and webhook deliveries, bulk requests, account tables (servers,
+# domains, signatures, data removals); new tables only again.
 SCHEMA_VERSION = 3
 
 
@@ -42,7 +43,7 @@ class Store(
     StreamTables,
     InboundTables,
     SettingsTables,
-    TrackingTables,
+    EventTables,
     BulkTables,
     AccountTables,
     RemovalTables,
@@ -76,7 +77,7 @@ class Store(
             *TEMPLATE_TABLES,
             *SETTINGS_TABLES,
             *INBOUND_TABLES,
-            *EVENT_TABLES,
+            *EVENTS_TABLES,
             *BULK_TABLES,
             *ACCOUNT_TABLES,
         )

@@ -1,7 +1,8 @@
 """Erasing one address's data: what a data removal (``POST /data-removals``) does.
 
-Sent messages to the address (with their metadata, bounces and events), its
-bounces and suppressions, and inbound mail from it, in one transaction.
+Sent messages to the address (with their metadata, bounces, events and
+webhook calls), its bounces and suppressions, and inbound mail from it, in
+one transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ class RemovalTables(StoreBase):
             ]
             marks = ",".join("?" * len(ids))
             conn.execute(f"DELETE FROM events WHERE lower(message_id) IN ({marks})", ids)  # noqa: S608
+            conn.execute(
+                f"DELETE FROM webhook_deliveries WHERE message_id IN ({marks})",  # noqa: S608
+                ids,
+            )
             conn.execute(f"DELETE FROM bounces WHERE message_id IN ({marks})", ids)  # noqa: S608
             conn.execute("DELETE FROM messages WHERE instr(recipients_lc, ?) > 0", (framed,))
             conn.execute("DELETE FROM bounces WHERE email_lc = ?", (address,))

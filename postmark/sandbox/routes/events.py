@@ -1,0 +1,106 @@
+"""Admin routes for events and webhooks (no token, never faulted, always JSON):
+
+``POST /__sandbox/events``
+    Make an event happen to a sent message: ``{"type": "open"|"click"|
+    "spam"|"subscription"|"bounce", "message_id": ..., "recipient": ...}``
+    plus ``link`` and ``location`` (click), ``platform``, ``user_agent``,
+    ``read_seconds`` (open, click), ``bounce_type`` (bounce); see
+    :mod:`postmark.sandbox.rules.events`. Answers ``{"Events": [...]}``,
+    the events recorded (a spam complaint also records a
+    SubscriptionChange); a bad request answers 400, an unknown message 404
+    and an event the message rules out (an open without TrackOpens...) 422.
+``GET /__sandbox/events``
+    ``{"TotalCount": n, "Events": [{ID, ServerID, MessageID, RecordType,
+    ReceivedAt, Payload}]}``, oldest first; ``?message_id=`` and
+    ``?record_type=`` filter.
+``GET /__sandbox/webhook-deliveries``
+    ``{"TotalCount": n, "Deliveries": [{ID, EventID, WebhookID, MessageID,
+    RecordType, Url, Attempt, StatusCode, Outcome, Response, DurationMs,
+    AttemptedAt, NextAttemptAt, TraceId}]}``, oldest first: every webhook
+    call (``Outcome`` Delivered, Retrying, Failed) and every enabled
+    webhook not called (NotCalled, ``Response`` says why);
+    ``?message_id=`` and ``?webhook_id=`` filter, ``?wait=SECONDS`` first
+    waits (up to 30 s) until no call is queued or running.
+``POST /__sandbox/inbound/raw``
+    Receive a raw email: ``{"RawEmail": "<the .eml text>"}`` (optional
+    ``MessageStream``, and ``?status=`` as for ``POST /__sandbox/inbound``);
+    parsed into Postmark's inbound JSON, then handled like any inbound
+    message. Answers the message in details form; 400 when unusable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..http.errors import ApiError
+from ..http.router import Context, Router
+from ..json_shapes import inbound_details
+from ..rules import inbound
+from ..rules.events import EventError, event_json, trigger
+from ..rules.inbound_mime import payload_from_raw
+from ..rules.webhook_delivery import delivery_json
+
+routes = Router()
+
+MAX_WAIT = 30.0
+
+
+@routes.route("POST", "/__sandbox/events", auth="none")
+def add_event(ctx: Context) -> Any:
+    """Make an open, click, spam complaint, unsubscribe or bounce happen."""
+    try:
+        rows = trigger(ctx.app, ctx.json)
+    except EventError as err:
+        raise ApiError(err.status, str(err), err.status) from None
+    return {"Events": [row.payload for row in rows]}
+
+
+@routes.route("GET", "/__sandbox/events", auth="none")
+def list_events(ctx: Context) -> Any:
+    """Every stored event, oldest first."""
+    ctx.app.webhook_sender.settle()  # a send's events are recorded just after it
+    rows = ctx.app.store.events(ctx.arg("message_id"), ctx.arg("record_type"))
+    return {"TotalCount": len(rows), "Events": [event_json(r) for r in rows]}
+
+
+@routes.route("GET", "/__sandbox/webhook-deliveries", auth="none")
+def list_deliveries(ctx: Context) -> Any:
+    """Every webhook call, oldest first (after waiting for queued calls, if asked)."""
+    wait = _number(ctx, "wait")
+    if wait:
+        ctx.app.webhook_sender.wait_idle(min(wait, MAX_WAIT))
+    ctx.app.webhook_sender.settle()
+    webhook_id = _number(ctx, "webhook_id")
+    rows = ctx.app.store.deliveries(
+        ctx.arg("message_id"), None if webhook_id is None else int(webhook_id)
+    )
+    return {"TotalCount": len(rows), "Deliveries": [delivery_json(r) for r in rows]}
+
+
+def _number(ctx: Context, name: str) -> float | None:
+    text = ctx.arg(name)
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ApiError(400, f"'{name}' must be a number.", 400) from None
+
+
+@routes.route("POST", "/__sandbox/inbound/raw", auth="none")
+def receive_raw(ctx: Context) -> Any:
+    """Take in one raw email, as if it had arrived at the server's inbound address."""
+    body = ctx.json
+    if not isinstance(body, dict) or not isinstance(body.get("RawEmail"), str):
+        raise ApiError(400, 'Send {"RawEmail": "<the message\'s source>"}.', 400)
+    unknown = set(body) - {"RawEmail", "MessageStream"}
+    if unknown:
+        raise ApiError(400, f"Unknown fields: {', '.join(sorted(unknown))}.", 400)
+    payload = payload_from_raw(body["RawEmail"])
+    if "MessageStream" in body:
+        payload["MessageStream"] = body["MessageStream"]
+    try:
+        row = inbound.receive(ctx.app, payload, ctx.arg("status"))
+    except inbound.InboundError as err:
+        raise ApiError(400, str(err), 400) from None
+    return inbound_details(row)

@@ -1,0 +1,173 @@
+"""Inbound email: the message, its addresses, headers and attachments."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from postmark.timestamps import parse_rfc2822
+from postmark.webhooks.base import WebhookEvent
+from postmark.webhooks.fields import _int, _str
+from postmark.webhooks.payload import MAX_INBOUND_BYTES, load_payload
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """One address of an inbound message (``FromFull``, items of ``ToFull`` ...)."""
+
+    email: str
+    name: str | None
+    mailbox_hash: str | None
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Mailbox | None:
+        if not isinstance(data, Mapping) or not _str(data.get("Email")):
+            return None
+        return cls(
+            str(data["Email"]),
+            _str(data.get("Name")) or None,
+            _str(data.get("MailboxHash")) or None,
+        )
+
+
+def _mailboxes(value: Any) -> list[Mailbox]:
+    items = value if isinstance(value, list) else []
+    return [m for m in (Mailbox.from_dict(item) for item in items) if m is not None]
+
+
+@dataclass(frozen=True)
+class Header:
+    """One header of an inbound message."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class InboundAttachment:
+    """An inbound attachment; ``content`` decodes the base64 ``content_base64``."""
+
+    name: str | None
+    content_type: str | None
+    content_length: int | None
+    content_id: str | None
+    content_base64: str = field(repr=False)
+
+    @property
+    def content(self) -> bytes:
+        """The attachment's bytes (empty if Postmark's base64 is damaged)."""
+        try:
+            return base64.b64decode(self.content_base64)
+        except (binascii.Error, ValueError):
+            return b""
+
+
+@dataclass(frozen=True)
+class Inbound(WebhookEvent):
+    """An email received at your inbound address (Postmark's inbound webhook).
+
+    ``mailbox_hash`` is the part after ``+`` in the address it was sent to;
+    ``stripped_text_reply`` is the new text of a reply, when Postmark can
+    tell; ``sent_at`` is the sender's ``Date`` header, parsed.
+    """
+
+    from_email: str | None
+    from_name: str | None
+    from_full: Mailbox | None
+    to: str | None
+    to_full: list[Mailbox]
+    cc: str | None
+    cc_full: list[Mailbox]
+    bcc: str | None
+    bcc_full: list[Mailbox]
+    original_recipient: str | None
+    reply_to: str | None
+    subject: str | None
+    mailbox_hash: str | None
+    date: str | None
+    sent_at: datetime | None
+    text_body: str | None = field(repr=False)
+    html_body: str | None = field(repr=False)
+    stripped_text_reply: str | None = field(repr=False)
+    headers: list[Header] = field(repr=False)
+    attachments: list[InboundAttachment]
+    raw_email: str | None = field(repr=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Inbound:
+        return cls(
+            **cls._common(data, "Inbound"),
+            from_email=_str(data.get("From")),
+            from_name=_str(data.get("FromName")),
+            from_full=Mailbox.from_dict(data.get("FromFull")),
+            to=_str(data.get("To")),
+            to_full=_mailboxes(data.get("ToFull")),
+            cc=_str(data.get("Cc")),
+            cc_full=_mailboxes(data.get("CcFull")),
+            bcc=_str(data.get("Bcc")),
+            bcc_full=_mailboxes(data.get("BccFull")),
+            original_recipient=_str(data.get("OriginalRecipient")),
+            reply_to=_str(data.get("ReplyTo")),
+            subject=_str(data.get("Subject")),
+            mailbox_hash=_str(data.get("MailboxHash")),
+            date=_str(data.get("Date")),
+            sent_at=parse_rfc2822(data.get("Date")),
+            text_body=_str(data.get("TextBody")),
+            html_body=_str(data.get("HtmlBody")),
+            stripped_text_reply=_str(data.get("StrippedTextReply")),
+            headers=_headers(data.get("Headers")),
+            attachments=_attachments(data.get("Attachments")),
+            raw_email=_str(data.get("RawEmail")),
+        )
+
+    def header(self, name: str) -> str | None:
+        """The first header called ``name`` (any letter case), or None."""
+        wanted = name.lower()
+        return next((h.value for h in self.headers if h.name.lower() == wanted), None)
+
+    @property
+    def spam_score(self) -> float | None:
+        """SpamAssassin's score from ``X-Spam-Score``, if present."""
+        try:
+            return float(self.header("X-Spam-Score") or "")
+        except ValueError:
+            return None
+
+
+def _headers(value: Any) -> list[Header]:
+    items = value if isinstance(value, list) else []
+    return [
+        Header(str(item.get("Name")), _str(item.get("Value")) or "")
+        for item in items
+        if isinstance(item, Mapping) and _str(item.get("Name"))
+    ]
+
+
+def _attachments(value: Any) -> list[InboundAttachment]:
+    items = value if isinstance(value, list) else []
+    return [
+        InboundAttachment(
+            name=_str(item.get("Name")),
+            content_type=_str(item.get("ContentType")),
+            content_length=_int(item.get("ContentLength")),
+            content_id=_str(item.get("ContentID")) or None,
+            content_base64=_str(item.get("Content")) or "",
+        )
+        for item in items
+        if isinstance(item, Mapping)
+    ]
+
+
+def parse_inbound(
+    body: bytes | str | Mapping[str, Any], *, max_bytes: int | None = MAX_INBOUND_BYTES
+) -> Inbound:
+    """An inbound-email payload (what Postmark POSTs to the server's InboundHookUrl).
+
+    Arguments and errors as for :func:`parse_event`, with a larger default
+    limit (:data:`MAX_INBOUND_BYTES`).
+    """
+    return Inbound.from_dict(load_payload(body, max_bytes=max_bytes))

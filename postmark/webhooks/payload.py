@@ -1,0 +1,108 @@
+"""The JSON object of a webhook body, its limits, and the errors for a body that is not one.
+
+The limits are defined here once: the parsers apply them, and the Django
+views use them as their defaults (``POSTMARK_WEBHOOK_MAX_BYTES``,
+``POSTMARK_INBOUND_MAX_BYTES``), answering 413 for :class:`WebhookTooLarge`
+and 400 for any other :class:`WebhookError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from postmark.exceptions import PostmarkError
+
+#: Default largest body accepted for outbound events (a Bounce with
+#: ``IncludeContent`` carries the bounced message, which Postmark stores
+#: up to 1 MB; the rest is headroom).
+MAX_EVENT_BYTES = 10 * 1024 * 1024
+#: Default largest inbound body: Postmark accepts 35 MB of attachments,
+#: which is about 47 MB once base64-encoded into the JSON, and ``RawEmail``
+#: (when enabled) repeats all of it. A refused inbound call is retried by
+#: Postmark and finally marked "Inbound Error", so err on the large side.
+MAX_INBOUND_BYTES = 100 * 1024 * 1024
+#: Deepest nesting accepted; the payload object itself is level 1. Postmark's
+#: payloads use 3 (Inbound -> Attachments -> attachment); 64 is the default
+#: maximum depth of .NET's JSON readers, and keeps every consumer that walks
+#: ``raw`` recursively far from Python's recursion limit.
+MAX_DEPTH = 64
+
+
+class WebhookError(PostmarkError, ValueError):
+    """A webhook body that is not a JSON object (answer it with HTTP 400)."""
+
+
+class WebhookTooLarge(WebhookError):
+    """A webhook body over the size limit (answer it with HTTP 413).
+
+    Attributes:
+        max_bytes: the limit it went over.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"The webhook body is larger than {max_bytes} bytes.")
+        self.max_bytes = max_bytes
+
+
+def load_payload(
+    body: bytes | str | Mapping[str, Any], *, max_bytes: int | None = MAX_INBOUND_BYTES
+) -> dict[str, Any]:
+    """The JSON object of a webhook body.
+
+    Args:
+        body: the request body (text is measured in UTF-8), or a mapping
+            already decoded (only its depth is checked).
+        max_bytes: the largest body accepted; None for no limit.
+
+    Raises:
+        WebhookTooLarge: the body is longer than ``max_bytes``.
+        WebhookError: the body is not UTF-8 JSON, not a JSON object, or
+            nested deeper than :data:`MAX_DEPTH`.
+    """
+    if isinstance(body, Mapping):
+        data = dict(body)
+    else:
+        if max_bytes is not None and _size_over(body, max_bytes):
+            raise WebhookTooLarge(max_bytes)
+        try:
+            data = json.loads(body)
+        except RecursionError:
+            raise _too_deep() from None
+        except (TypeError, ValueError) as error:  # UnicodeDecodeError is a ValueError
+            raise WebhookError(f"The webhook body is not valid JSON ({error}).") from None
+        if not isinstance(data, dict):
+            raise WebhookError(
+                f"The webhook body is JSON {type(data).__name__}, not an object; "
+                "Postmark sends one JSON object per call."
+            )
+    if _deeper_than(data, MAX_DEPTH):
+        raise _too_deep()
+    return data
+
+
+def _size_over(body: object, limit: int) -> bool:
+    if not isinstance(body, (str, bytes, bytearray)):
+        return False  # not a body json.loads reads either: "not valid JSON"
+    if len(body) > limit:  # a character is at least one byte
+        return True
+    if isinstance(body, str) and len(body) * 4 > limit:  # ... and at most four
+        return len(body.encode("utf-8", "surrogatepass")) > limit
+    return False
+
+
+def _deeper_than(data: dict[str, Any], limit: int) -> bool:
+    """Whether containers nest deeper than ``limit``; without recursion, so any depth is safe."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, Mapping) else value
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (Mapping, list, tuple)))
+    return False
+
+
+def _too_deep() -> WebhookError:
+    return WebhookError(f"The webhook body is nested more than {MAX_DEPTH} levels deep.")

@@ -1,0 +1,69 @@
+"""Running the ``postmark`` command as a subprocess of the worktree's Python."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "cli-secret-token-123"
+#: ``postmark send`` with a complete message.
+SEND = (
+    "send",
+    "--from",
+    "me@example.com",
+    "--to",
+    "a@example.com",
+    "--subject",
+    "s",
+    "--text",
+    "t",
+)
+
+
+def postmark(
+    url: str | Any | None,
+    *args: str,
+    token: str | None = SECRET,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m postmark ARGS`` with POSTMARK_API_URL=url (a URL or a Sandbox)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("POSTMARK_")}
+    # This checkout's package, whatever is installed in the interpreter's site-packages.
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), environment.get("PYTHONPATH")])
+    )
+    if url is not None:
+        environment["POSTMARK_API_URL"] = url if isinstance(url, str) else url.url
+    if token is not None:
+        environment["POSTMARK_SERVER_TOKEN"] = token
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "postmark", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd or ROOT,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
+    """No traceback and never the token, whatever happened."""
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert SECRET not in output
+
+
+def closed_port() -> int:
+    """A local port nobody listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

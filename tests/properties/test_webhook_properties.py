@@ -1,0 +1,152 @@
+"""Webhook parsing, for arbitrary input (hypothesis): an event or a WebhookError, nothing else.
+
+Postmark retries a webhook call answered with 5xx, so any other exception
+escaping the parser is a retry storm in the Django views. Checked for
+arbitrary bytes, text, arbitrary JSON values (alone and in the fields each
+event reads), already-decoded mappings (which may hold what JSON cannot),
+and nesting around the depth limit and far beyond it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postmark.webhooks import (
+    EVENT_TYPES,
+    MAX_DEPTH,
+    WebhookError,
+    WebhookEvent,
+    parse_event,
+    parse_inbound,
+)
+
+FAST = settings(max_examples=200, deadline=None)
+
+# Strings that broke a field reader: isdigit() but not int(), past int's
+# 4300-digit limit, dates past year 9999, offsets of a day or more.
+hostile_text = st.sampled_from(
+    [
+        "²",
+        "1" * 5000,
+        "-" + "9" * 4400,
+        "Mon, 1 Jan 99999999999 00:00:00 +0000",
+        "2024-05-14T10:02:41+24:00",
+        "9999-12-31T23:59:59.9999999Z",
+        "true",
+        "NaN",
+        "",
+    ]
+)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),  # NaN and infinities too: json.dumps writes them, json.loads reads them
+    st.text(max_size=40),
+    hostile_text,
+)
+json_values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=8,
+)
+FIELDS = [
+    "RecordType", "MessageID", "MessageStream", "Tag", "ServerID", "Metadata", "ID", "Type",
+    "TypeCode", "Email", "From", "BouncedAt", "DumpAvailable", "Inactive", "CanActivate",
+    "Content", "DeliveredAt", "ReceivedAt", "Client", "OS", "Geo", "FirstOpen", "ReadSeconds",
+    "ChangedAt", "SuppressSending", "FromFull", "ToFull", "CcFull", "BccFull", "Date",
+    "Headers", "Attachments", "OriginalRecipient", "StrippedTextReply", "MailboxHash",
+]  # fmt: skip
+record_types = st.one_of(st.sampled_from(sorted(EVENT_TYPES)), st.none(), json_values)
+# Postmark-shaped objects: the fields every event reads, holding any JSON value
+# (or a list of small objects, so the readers of inbound lists' items run too).
+items = st.lists(
+    st.dictionaries(
+        st.sampled_from(["Email", "Name", "Value", "Content", "ContentLength"]), scalars
+    ),
+    max_size=3,
+)
+payloads = st.builds(
+    lambda record_type, fields: {"RecordType": record_type, **fields},
+    record_types,
+    st.dictionaries(
+        st.sampled_from(FIELDS), st.one_of(hostile_text, json_values, items), max_size=8
+    ),
+).map(lambda data: {k: v for k, v in data.items() if not (k == "RecordType" and v is None)})
+# Nested lists and objects around the depth limit and far beyond it, closed or not.
+nesting = st.builds(
+    lambda depth, closed, brackets: (
+        b'{"RecordType": "Delivery", "X": '
+        + brackets[0] * depth
+        + (brackets[1] * depth + b"}" if closed else b"")
+    ),
+    st.one_of(st.integers(MAX_DEPTH - 2, MAX_DEPTH + 2), st.integers(0, 50_000)),
+    st.booleans(),
+    st.sampled_from([(b"[", b"]"), (b'{"a":' * 1, b"}")]),
+)
+bodies = st.one_of(
+    st.binary(max_size=200),
+    st.text(max_size=200),
+    json_values.map(lambda v: json.dumps(v).encode()),
+    payloads.map(lambda v: json.dumps(v).encode()),
+    payloads.map(json.dumps),
+    nesting,
+)
+
+
+def event_or_webhook_error(parse: Any, body: Any) -> None:
+    try:
+        event = parse(body)
+    except WebhookError:
+        return
+    assert isinstance(event, WebhookEvent)
+    assert isinstance(event.raw, dict)
+
+
+@FAST
+@given(bodies)
+def test_any_body_is_an_event_or_a_webhook_error(body: bytes | str) -> None:
+    event_or_webhook_error(parse_event, body)
+    event_or_webhook_error(parse_inbound, body)
+
+
+# A mapping handed over already decoded may hold what JSON cannot: tuples, dates.
+python_values = st.recursive(
+    st.one_of(scalars, st.datetimes(), st.dates()),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3).map(tuple), st.dictionaries(st.text(max_size=5), children)
+    ),
+    max_leaves=6,
+)
+decoded = st.one_of(
+    payloads,
+    st.builds(
+        lambda data, metadata: {**data, "Metadata": metadata},
+        payloads,
+        st.dictionaries(st.text(max_size=5), python_values, min_size=1, max_size=3),
+    ),
+    st.dictionaries(st.text(max_size=10), json_values),
+)
+
+
+@FAST
+@given(decoded)
+def test_any_decoded_mapping_is_an_event_or_a_webhook_error(data: dict[str, Any]) -> None:
+    event_or_webhook_error(parse_event, data)
+    event_or_webhook_error(parse_inbound, data)
+
+
+@FAST
+@given(payloads)
+def test_a_postmark_shaped_object_within_the_limits_is_always_an_event(
+    data: dict[str, Any],
+) -> None:
+    body = json.dumps(data).encode()
+    assert isinstance(parse_event(body), WebhookEvent)
+    assert isinstance(parse_inbound(body), WebhookEvent)
