@@ -10,7 +10,8 @@ Transfer-Encoding, a coding other than chunked, a malformed chunk size) gets
 400 and the connection is closed, so nothing smuggled after it is answered.
 Every method reaches the pipeline (so TRACE or CONNECT get JSON, not
 http.server's HTML 501), http.server's own refusals are JSON too, and a TLS
-client gets one log line instead of its handshake bytes.
+client gets one log line instead of its handshake bytes, and a plain-HTTP 400
+(its TLS library then reports that the server does not speak TLS).
 """
 
 from __future__ import annotations
@@ -103,8 +104,22 @@ class _Handler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         if self._tls_hello():
             self.close_connection = True
+            self._plain_http_refusal()
             return
         super().handle_one_request()
+
+    def _plain_http_refusal(self) -> None:
+        """Answer a TLS client in plain HTTP, so its TLS library says "wrong version
+        number" (the server does not speak TLS) instead of an unexplained closed
+        connection."""
+        where = self.server.app.base_url or "http://"
+        body = Reply.json({"Message": f"The sandbox speaks plain HTTP: use {where}."}, 400).body
+        head = (
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        )
+        with contextlib.suppress(OSError):
+            self.wfile.write(head.encode("ascii") + body)
 
     def _tls_hello(self) -> bool:
         """Whether the client opened with a TLS handshake (an ``https://`` URL)."""
