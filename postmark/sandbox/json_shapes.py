@@ -6,12 +6,14 @@ inbox and ``Sandbox.messages()`` show a message or bounce the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .rules import clock
 from .rules.bounces import BY_TYPE, DEACTIVATING
 from .rules.mime import build_mime
 from .rules.streams import purge_ts
+from .store.events import EventRow
 from .store.inbound import InboundRow
 from .store.outbound import BounceRow, MessageRow, SuppressionRow
 from .store.streams import StreamRow
@@ -28,31 +30,72 @@ def message_summary(row: MessageRow) -> dict[str, Any]:
     return dict(row.summary)
 
 
-def message_details(row: MessageRow, bounces: list[BounceRow]) -> dict[str, Any]:
-    """A message as ``GET /messages/outbound/{id}/details`` shows it."""
+def message_details(
+    row: MessageRow, bounces: list[BounceRow], events: Sequence[EventRow] = ()
+) -> dict[str, Any]:
+    """A message as ``GET /messages/outbound/{id}/details`` shows it (``events``: its
+    stored outbound events, for the opens, clicks and unsubscribes)."""
     details = message_summary(row)
     details["TextBody"] = row.content.get("TextBody") or ""
     details["HtmlBody"] = row.content.get("HtmlBody") or ""
     details["Body"] = build_mime(row.summary, row.content, row.request, row.received_ts)
-    details["MessageEvents"] = message_events(row, bounces)
+    details["MessageEvents"] = message_events(row, bounces, events)
     return details
 
 
-def message_events(row: MessageRow, bounces: list[BounceRow]) -> list[dict[str, Any]]:
-    """Delivered for each recipient, or Bounced (and SubscriptionChanged for a hard bounce)."""
-    by_email = {b.email.lower(): b for b in bounces}
+def message_events(
+    row: MessageRow, bounces: list[BounceRow], stored: Sequence[EventRow] = ()
+) -> list[dict[str, Any]]:
+    """Delivered for each recipient, or its Bounced (and SubscriptionChanged for a hard
+    bounce or spam complaint); then the stored opens (Opened), clicks (LinkClicked) and
+    unsubscribes (SubscriptionChanged), oldest first.
+
+    Deliveries and bounces come from the message's rows, so they show as soon as the
+    send answers, before its Delivery event is recorded.
+    """
+    by_email: dict[str, list[BounceRow]] = {}
+    for b in bounces:
+        by_email.setdefault(b.email.lower(), []).append(b)
     events: list[dict[str, Any]] = []
     for recipient in row.summary.get("Recipients", []):
-        bounce = by_email.get(recipient.lower())
-        if bounce is None:
+        found = by_email.get(recipient.lower())
+        if not found:
             events.append(_event(recipient, "Delivered", row.received_ts, DELIVERED_DETAILS))
-            continue
-        details = {"Summary": bounce.details, "BounceID": str(bounce.id)}
-        events.append(_event(recipient, "Bounced", bounce.bounced_ts, details))
-        if bounce.type in DEACTIVATING:
-            change = {"Origin": "Recipient", "SuppressSending": "True"}
-            events.append(_event(recipient, "SubscriptionChanged", bounce.bounced_ts, change))
+        for bounce in found or ():
+            details = {"Summary": bounce.details, "BounceID": str(bounce.id)}
+            events.append(_event(recipient, "Bounced", bounce.bounced_ts, details))
+            if bounce.type in DEACTIVATING or bounce.type == "SpamComplaint":
+                change = {"Origin": "Recipient", "SuppressSending": "True"}
+                events.append(_event(recipient, "SubscriptionChanged", bounce.bounced_ts, change))
+    later = sorted(stored, key=lambda e: e.received_ts)
+    events.extend(shown for e in later if (shown := _stored_event(e)))
     return events
+
+
+def _stored_event(row: EventRow) -> dict[str, Any] | None:
+    """An open, click or unsubscribe as a ``MessageEvents`` item (``None`` for the rest)."""
+    p = row.payload
+    recipient = str(p.get("Recipient") or "")
+    client = (p.get("Client") or {}).get("Name") or "an unknown client"
+    system = (p.get("OS") or {}).get("Name") or "an unknown system"
+    if row.record_type == "Open":
+        summary = f"Opened with {client} on {system}"
+        return _event(recipient, "Opened", row.received_ts, {"Summary": summary})
+    if row.record_type == "Click":
+        link = str(p.get("OriginalLink") or "")
+        details = {
+            "Summary": f"Clicked {link} with {client} on {system}",
+            "Link": link,
+            "ClickLocation": str(p.get("ClickLocation") or ""),
+        }
+        return _event(recipient, "LinkClicked", row.received_ts, details)
+    if (
+        row.record_type == "SubscriptionChange"
+        and p.get("SuppressionReason") == "ManualSuppression"
+    ):
+        change = {"Origin": str(p.get("Origin") or ""), "SuppressSending": "True"}
+        return _event(recipient, "SubscriptionChanged", row.received_ts, change)
+    return None  # Delivery, Bounce, SpamComplaint: shown from the message's rows above
 
 
 def _event(recipient: str, kind: str, ts: float, details: dict[str, str]) -> dict[str, Any]:
@@ -64,7 +107,9 @@ def _event(recipient: str, kind: str, ts: float, details: dict[str, str]) -> dic
     }
 
 
-def sandbox_message(row: MessageRow, bounces: list[BounceRow]) -> dict[str, Any]:
+def sandbox_message(
+    row: MessageRow, bounces: list[BounceRow], events: Sequence[EventRow] = ()
+) -> dict[str, Any]:
     """What ``Sandbox.messages()`` returns for one message.
 
     The fields of the request as sent (``To`` is the string that was sent,
@@ -74,7 +119,7 @@ def sandbox_message(row: MessageRow, bounces: list[BounceRow]) -> dict[str, Any]
     ...), plus ``Details``: the untouched ``/details`` JSON, and ``Request``:
     the untouched request body.
     """
-    details = message_details(row, bounces)
+    details = message_details(row, bounces, events)
     result = dict(details)
     if isinstance(row.request, dict):
         result.update(row.request)

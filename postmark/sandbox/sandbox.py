@@ -192,7 +192,9 @@ class Sandbox:
         """
         store = self._running_app().store
         return [
-            sandbox_message(row, store.bounces_for_message(row.message_id))
+            sandbox_message(
+                row, store.bounces_for_message(row.message_id), store.events(row.message_id)
+            )
             for row in store.all_messages()
         ]
 
@@ -242,18 +244,21 @@ class Sandbox:
                 message sent without TrackOpens...), with the reason.
         """
         request = {"type": kind, "message_id": message_id, **fields}
-        return [row.payload for row in events.trigger(self._running_app(), request)]
+        server = servers.holding(self._running_app(), message_id)
+        return [row.payload for row in events.trigger(server, request)]
 
     def events(self, message_id: str | None = None) -> list[dict[str, Any]]:
-        """Stored events (Delivery, Bounce, Open...), oldest first, as webhook JSON."""
-        app = self._running_app()
+        """Stored events (Delivery, Bounce, Open...), oldest first, as webhook JSON: of the
+        server that stored ``message_id``, else of the default server."""
+        app = servers.holding(self._running_app(), message_id)
         app.webhook_sender.settle()  # a send's events are recorded just after it
         return [row.payload for row in app.store.events(message_id)]
 
     def webhook_deliveries(self, message_id: str | None = None) -> list[dict[str, Any]]:
         """Every webhook call made (and webhook not called), oldest first; see
-        ``GET /__sandbox/webhook-deliveries`` for the fields."""
-        app = self._running_app()
+        ``GET /__sandbox/webhook-deliveries`` for the fields; as :meth:`events`, of the
+        server that stored ``message_id``, else of the default server."""
+        app = servers.holding(self._running_app(), message_id)
         app.webhook_sender.settle()
         return [delivery_json(row) for row in app.store.deliveries(message_id)]
 

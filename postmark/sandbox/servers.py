@@ -3,8 +3,10 @@
 Every server is an :class:`~postmark.sandbox.app.App` with its own
 :class:`~postmark.sandbox.store.database.Store`, so its messages, bounces,
 templates, streams, webhooks, inbound mail and settings are its own, exactly
-as the existing routes see them through ``ctx.app``. Created servers share
-the default server's fault queue, URL and lifetime.
+as the existing routes see them through ``ctx.app``, and its own outbound
+events (:mod:`.rules.events` writes them to ``app.store`` and posts them to
+``app``'s webhooks). Created servers share the default server's fault
+queue, URL, lifetime and webhook sender thread.
 
 Tokens: a created server has one generated ``ApiTokens`` entry and answers
 only to it. The default server keeps its old rule: any non-empty token that
@@ -64,6 +66,15 @@ def _open(root: App, row: ServerRow) -> App:
 def find(root: App, server_id: int) -> App | None:
     """The server with this ID (the default one is ``root``)."""
     return root if server_id == root.config.server_id else root.servers.get(server_id)
+
+
+def holding(root: App, message_id: str | None) -> App:
+    """The server that stored this outbound message (the default one if none did)."""
+    if message_id:
+        for server in every(root):
+            if server.store.message(message_id) is not None:
+                return server
+    return root
 
 
 def every(root: App) -> list[App]:

@@ -26,12 +26,20 @@
     ``MessageStream``, and ``?status=`` as for ``POST /__sandbox/inbound``);
     parsed into Postmark's inbound JSON, then handled like any inbound
     message. Answers the message in details form; 400 when unusable.
+
+Each server keeps its own events and webhook calls: an event is made on the
+server that stored its message, the lists show the server named by
+``?server_id=``, else the one that stored ``?message_id=``, else the
+default server (an unknown ``server_id`` answers 404). Raw inbound mail
+goes to the default server.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .. import servers
+from ..app import App
 from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..json_shapes import inbound_details
@@ -39,6 +47,7 @@ from ..rules import inbound
 from ..rules.events import EventError, event_json, trigger
 from ..rules.inbound_mime import payload_from_raw
 from ..rules.webhook_delivery import delivery_json
+from ..store.connection import row_id
 
 routes = Router()
 
@@ -48,8 +57,11 @@ MAX_WAIT = 30.0
 @routes.route("POST", "/__sandbox/events", auth="none")
 def add_event(ctx: Context) -> Any:
     """Make an open, click, spam complaint, unsubscribe or bounce happen."""
+    body = ctx.json
+    message_id = body.get("message_id") if isinstance(body, dict) else None
+    server = servers.holding(ctx.app, message_id if isinstance(message_id, str) else None)
     try:
-        rows = trigger(ctx.app, ctx.json)
+        rows = trigger(server, body)
     except EventError as err:
         raise ApiError(err.status, str(err), err.status) from None
     return {"Events": [row.payload for row in rows]}
@@ -57,24 +69,39 @@ def add_event(ctx: Context) -> Any:
 
 @routes.route("GET", "/__sandbox/events", auth="none")
 def list_events(ctx: Context) -> Any:
-    """Every stored event, oldest first."""
-    ctx.app.webhook_sender.settle()  # a send's events are recorded just after it
-    rows = ctx.app.store.events(ctx.arg("message_id"), ctx.arg("record_type"))
+    """Every stored event of one server, oldest first."""
+    server = _server(ctx)
+    server.webhook_sender.settle()  # a send's events are recorded just after it
+    rows = server.store.events(ctx.arg("message_id"), ctx.arg("record_type"))
     return {"TotalCount": len(rows), "Events": [event_json(r) for r in rows]}
 
 
 @routes.route("GET", "/__sandbox/webhook-deliveries", auth="none")
 def list_deliveries(ctx: Context) -> Any:
-    """Every webhook call, oldest first (after waiting for queued calls, if asked)."""
+    """Every webhook call of one server, oldest first (after waiting for queued calls,
+    if asked)."""
+    server = _server(ctx)
     wait = _number(ctx, "wait")
     if wait:
-        ctx.app.webhook_sender.wait_idle(min(wait, MAX_WAIT))
-    ctx.app.webhook_sender.settle()
+        server.webhook_sender.wait_idle(min(wait, MAX_WAIT))
+    server.webhook_sender.settle()
     webhook_id = _number(ctx, "webhook_id")
-    rows = ctx.app.store.deliveries(
+    rows = server.store.deliveries(
         ctx.arg("message_id"), None if webhook_id is None else int(webhook_id)
     )
     return {"TotalCount": len(rows), "Deliveries": [delivery_json(r) for r in rows]}
+
+
+def _server(ctx: Context) -> App:
+    """The server a list shows: ``?server_id=``, else the one holding ``?message_id=``."""
+    text = ctx.arg("server_id")
+    if text is None:
+        return servers.holding(ctx.app, ctx.arg("message_id"))
+    server_id = row_id(text)
+    server = None if server_id is None else servers.find(ctx.app, server_id)
+    if server is None:
+        raise ApiError(404, f"No server has the ID '{text}'.", 404)
+    return server
 
 
 def _number(ctx: Context, name: str) -> float | None:

@@ -68,7 +68,10 @@ def _message(ctx: Context) -> MessageRow:
 def outbound_details(ctx: Context) -> Any:
     """``GET /messages/outbound/{id}/details``."""
     row = _message(ctx)
-    return message_details(row, ctx.app.store.bounces_for_message(row.message_id))
+    store = ctx.app.store
+    return message_details(
+        row, store.bounces_for_message(row.message_id), store.events(row.message_id)
+    )
 
 
 @routes.route("GET", "/messages/outbound/{id}/dump")

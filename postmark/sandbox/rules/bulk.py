@@ -10,7 +10,9 @@ recipients it spoils) answers its own ErrorCode (300, 1101...); several
 answer ErrorCode 11 with an ``Errors`` list; either way nothing is sent.
 The request is then stored ``Accepted`` and a background thread stores one
 message per recipient, ``Processing`` until ``Completed``; a suppressed
-recipient counts in ``FailedCount`` instead (as Postmark documents).
+recipient counts in ``FailedCount`` instead (as Postmark documents). Each
+stored message gets its events (Delivery, or a test Bounce) and webhooks as
+a single send does (:func:`.events.after_send`).
 Per-recipient ``Metadata`` and ``Headers`` win over the shared ones.
 
 Postmark enables bulk sending per account (ErrorCode 14 otherwise); the
@@ -27,6 +29,7 @@ from ..http.errors import ApiError, invalid_field
 from ..store.bulk import BulkRow
 from . import clock, mustachio
 from .delivery import check_active, deliver
+from .events import after_send
 from .templates import render_for_send
 from .validation import (
     CONTENT_FIELDS,
@@ -156,7 +159,8 @@ def send_all(app: App, bulk_id: str, composed: list[Composed]) -> None:
         except ApiError:
             failed += 1
         else:
-            deliver(app.store, message, data, used)
+            answer = deliver(app.store, message, data, used)
+            after_send(app, answer["MessageID"])  # Delivery/Bounce events and webhooks
             released += 1
         app.store.bulk_progress(bulk_id, "Processing", released, failed)
     app.store.bulk_progress(bulk_id, "Completed", released, failed)

@@ -46,7 +46,7 @@ from ..store.outbound import BounceRow, MessageRow, NewBounce, SuppressionRow
 from . import clock, event_payloads
 from .bounces import BOUNCE_TYPES, DEACTIVATING, details_for, dump_for
 from .event_payloads import CLICK_LOCATIONS, PLATFORMS, Reader
-from .webhook_delivery import dispatch
+from .webhook_delivery import dispatch, while_open
 
 KINDS = ("open", "click", "spam", "subscription", "bounce")
 REQUEST_FIELDS = frozenset(
@@ -91,7 +91,7 @@ def after_send(app: App, message_id: str) -> None:
     A 500-message batch must answer as fast as before; anything that reads
     events (:func:`trigger`, the event lists) first settles what is queued.
     """
-    app.webhook_sender.soon(partial(record_sent, app, message_id))
+    app.webhook_sender.soon(while_open(app, partial(record_sent, app, message_id)))
 
 
 def record_sent(app: App, message_id: str) -> None:

@@ -31,7 +31,9 @@ Where Postmark differs or is silent, the sandbox chooses:
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -83,9 +85,23 @@ def dispatch(app: App, event: EventRow) -> None:
         attempt = Attempt(event.id, event.received_at, webhook.id, str(uuid.uuid4()))
         reason = not_called_reason(app, webhook)
         if reason is None:
-            app.webhook_sender.schedule(0.0, partial(run, app, attempt))
+            app.webhook_sender.schedule(0.0, while_open(app, partial(run, app, attempt)))
         else:
             _record(app, event, webhook, attempt, CallResult(0, reason), NOT_CALLED_OUTCOME, None)
+
+
+def while_open(app: App, call: Callable[[], None]) -> Callable[[], None]:
+    """``call`` for the sender thread, dropped quietly if the server's store is closed
+    before or while it runs (the server was deleted, or the sandbox cleared)."""
+
+    def guarded() -> None:
+        try:
+            call()
+        except sqlite3.ProgrammingError:
+            if not app.store.closed:
+                raise
+
+    return guarded
 
 
 def wants(webhook: WebhookRow, payload: dict[str, Any]) -> bool:
@@ -125,7 +141,7 @@ def run(app: App, attempt: Attempt) -> None:
         return
     delay = RETRY_DELAYS[attempt.number - 1] * app.config.webhook_retry_scale
     _record(app, event, webhook, attempt, result, outcome, clock.now() + delay)
-    app.webhook_sender.schedule(delay, partial(run, app, attempt.next()))
+    app.webhook_sender.schedule(delay, while_open(app, partial(run, app, attempt.next())))
 
 
 def outcome_of(status: int, retries_left: int) -> str:

@@ -38,10 +38,12 @@ class StoreBase:
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False)
         self._conn.row_factory = sqlite3.Row
+        self.closed = False
 
     def close(self) -> None:
-        """Close the connection; later calls fail."""
+        """Close the connection; later calls fail (:attr:`closed` tells why)."""
         with self._lock:
+            self.closed = True
             self._conn.close()
 
     @contextmanager

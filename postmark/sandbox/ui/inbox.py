@@ -170,7 +170,10 @@ def message_page(ctx: Context) -> Reply:
     row = ctx.app.store.message(ctx.params["id"])
     if row is None:
         return _not_found("This message")
-    details = message_details(row, ctx.app.store.bounces_for_message(row.message_id))
+    store = ctx.app.store
+    details = message_details(
+        row, store.bounces_for_message(row.message_id), store.events(row.message_id)
+    )
     link = f"/inbox/messages/{quote(row.message_id)}"
     html_part = (
         f'<iframe {IFRAME_SANDBOX} src="{escape(link)}/html" title="HTML body" '
