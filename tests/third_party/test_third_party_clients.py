@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,14 +114,10 @@ def run_driver(client: Client) -> Run:
     return Run(calls, lines[-1]["surface"])
 
 
-_runs: dict[str, Run] = {}
-
-
 @pytest.fixture(scope="module")
-def runs() -> Iterator[dict[str, Run]]:
-    """Each driver runs once per module, on first use, against a fresh sandbox."""
-    yield _runs
-    _runs.clear()
+def runs() -> dict[str, Run]:
+    """Each driver's run, made once per module on first use (:func:`result_of`)."""
+    return {}
 
 
 def result_of(runs: dict[str, Run], name: str) -> Run:
