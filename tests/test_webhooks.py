@@ -26,6 +26,7 @@ from postmark.webhooks import (
     UnknownEvent,
     WebhookAuth,
     WebhookError,
+    WrongWebhook,
     basic_auth_header,
     check_basic_auth,
     check_secret_header,
@@ -166,7 +167,68 @@ def test_inbound() -> None:
 
 
 def test_inbound_is_recognised_without_a_record_type() -> None:
-    assert type(parse_event(load("inbound.json"))) is Inbound
+    assert type(parse_event(load("inbound.json"), accept_inbound=True)) is Inbound
+    explicit = {"RecordType": "Inbound", "Subject": "hi"}
+    assert type(parse_event(explicit, accept_inbound=True)) is Inbound
+    assert type(parse_inbound(explicit)) is Inbound
+
+
+# --------------------------------------------------------------------------
+# A payload of the other webhook: a webhook pointed at the wrong URL
+
+
+@pytest.mark.parametrize(
+    ("filename", "record_type"),
+    [
+        ("bounce.json", "Bounce"),
+        ("spam-complaint.json", "SpamComplaint"),
+        ("delivery.json", "Delivery"),
+        ("open.json", "Open"),
+        ("click.json", "Click"),
+        ("subscription-change.json", "SubscriptionChange"),
+        ("unknown-record-type.json", "SomethingNew"),
+    ],
+)
+def test_an_outbound_event_is_not_inbound_email(filename: str, record_type: str) -> None:
+    with pytest.raises(WrongWebhook) as info:
+        parse_inbound(load(filename))
+    error = info.value
+    assert isinstance(error, WebhookError)
+    assert (error.record_type, error.expected) == (record_type, "inbound")
+    assert str(error).startswith(f"This looks like an outbound {record_type} event, but it was ")
+    assert f"point Postmark's the {record_type} webhook" not in str(error)
+    assert f"point Postmark's {record_type} webhook" in str(error)
+
+
+@pytest.mark.parametrize("data", [{}, {"Hello": "world"}, {"RecordType": None, "ServerId": 1}])
+def test_an_object_without_the_inbound_shape_is_not_inbound_email(data: dict[str, Any]) -> None:
+    # e.g. the old DeliveryHookUrl's payload: no RecordType, no inbound field
+    with pytest.raises(WrongWebhook) as info:
+        parse_inbound(data)
+    assert info.value.record_type == ""
+    assert str(info.value).startswith("This is not inbound email (no RecordType")
+
+
+@pytest.mark.parametrize("data", [load("inbound.json"), {"RecordType": "Inbound"}])
+def test_inbound_email_is_not_an_outbound_event(data: dict[str, Any]) -> None:
+    with pytest.raises(WrongWebhook) as info:
+        parse_event(data)
+    assert (info.value.record_type, info.value.expected) == ("Inbound", "events")
+    assert str(info.value).startswith("This looks like an inbound email, but it was posted to")
+
+
+def test_the_wrong_webhook_message_names_both_urls() -> None:
+    error = WrongWebhook("Delivery", expected="inbound")
+    text = error.explain("/postmark/inbound/", "/postmark/events/")
+    assert text == (
+        "This looks like an outbound Delivery event, but it was posted to the inbound webhook "
+        "URL (/postmark/inbound/): point Postmark's Delivery webhook (the message stream's "
+        "Webhooks page) at the events webhook URL (/postmark/events/) instead; only the "
+        "server's inbound webhook belongs here."
+    )
+    assert "(/postmark/inbound/)" in WrongWebhook("Inbound", "events").explain(
+        "/hooks/events/", "/postmark/inbound/"
+    )
 
 
 def test_unknown_record_type_keeps_everything() -> None:
@@ -387,7 +449,9 @@ def nested(depth: int) -> bytes:
 
 @pytest.mark.parametrize("parse", [parse_event, parse_inbound])
 def test_nesting_up_to_the_limit_is_read_one_level_more_is_refused(parse: Any) -> None:
-    assert parse(nested(webhooks.MAX_DEPTH)).raw["RecordType"] == "Delivery"
+    record_type = b"Inbound" if parse is parse_inbound else b"Delivery"
+    body = nested(webhooks.MAX_DEPTH).replace(b"Delivery", record_type)
+    assert parse(body).raw["RecordType"] == record_type.decode()
     with pytest.raises(WebhookError, match="nested"):
         parse(nested(webhooks.MAX_DEPTH + 1))
 
@@ -422,10 +486,13 @@ def test_an_already_decoded_mapping_is_held_to_the_same_depth() -> None:
 def test_a_body_of_exactly_the_limit_is_read_one_byte_more_is_too_large(
     parse: Any, limit: int
 ) -> None:
-    head = b'{"RecordType": "Delivery", "Details": "'
+    record_type, field = (
+        ("Inbound", "TextBody") if parse is parse_inbound else ("Delivery", "Details")
+    )
+    head = f'{{"RecordType": "{record_type}", "{field}": "'.encode()
     body = head + b"x" * (limit - len(head) - 2) + b'"}'
     assert len(body) == limit
-    assert parse(body).raw["Details"].startswith("xxx")
+    assert parse(body).raw[field].startswith("xxx")
     with pytest.raises(webhooks.WebhookTooLarge) as info:
         parse(body + b" ")
     assert isinstance(info.value, WebhookError) and info.value.max_bytes == limit
@@ -453,7 +520,7 @@ def test_the_size_limit_can_be_chosen_and_counts_utf8_bytes_of_text() -> None:
     ],
 )
 def test_hostile_field_values_become_none(payload: dict[str, Any]) -> None:
-    event = parse_event(json.dumps(payload).encode())
+    event = parse_event(json.dumps(payload).encode(), accept_inbound=True)
     assert event.raw == payload
 
 

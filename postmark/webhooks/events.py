@@ -10,8 +10,8 @@ from typing import Any
 
 from postmark.webhooks.base import WebhookEvent
 from postmark.webhooks.fields import _bool, _int, _metadata, _str, parse_datetime
-from postmark.webhooks.inbound import Inbound
-from postmark.webhooks.payload import MAX_EVENT_BYTES, load_payload
+from postmark.webhooks.inbound import Inbound, is_inbound
+from postmark.webhooks.payload import MAX_EVENT_BYTES, WrongWebhook, load_payload
 
 
 @dataclass(frozen=True)
@@ -252,28 +252,32 @@ EVENT_TYPES: dict[str, Any] = {
     "SubscriptionChange": SubscriptionChange,
 }
 
-# Keys only an inbound payload has: how an inbound call posted to the
-# events URL is still recognised.
-_INBOUND_KEYS = frozenset({"FromFull", "ToFull", "OriginalRecipient", "StrippedTextReply"})
-
 
 def parse_event(
-    body: bytes | str | Mapping[str, Any], *, max_bytes: int | None = MAX_EVENT_BYTES
+    body: bytes | str | Mapping[str, Any],
+    *,
+    max_bytes: int | None = MAX_EVENT_BYTES,
+    accept_inbound: bool = False,
 ) -> WebhookEvent:
-    """Any Postmark webhook payload, as its typed object.
+    """An outbound event payload (what the message streams' webhooks POST), as its typed object.
 
     Returns a :class:`Bounce`, :class:`SpamComplaint`, :class:`Delivery`,
-    :class:`Open`, :class:`Click`, :class:`SubscriptionChange`,
-    :class:`Inbound` (no ``RecordType`` but inbound fields), or
-    :class:`UnknownEvent` for anything else. For any input it returns one of
-    those or raises :class:`WebhookError`, never another exception.
+    :class:`Open`, :class:`Click`, :class:`SubscriptionChange`, or
+    :class:`UnknownEvent` for a record type this library does not know (or
+    none). For any input it returns one of those or raises
+    :class:`WebhookError`, never another exception.
 
     Args:
         body: the request body, or its JSON already decoded.
         max_bytes: the largest body accepted (None: no limit).
+        accept_inbound: return inbound email (no ``RecordType``, inbound
+            fields) as an :class:`Inbound` instead of raising
+            :class:`WrongWebhook`, for one URL that takes both webhooks.
 
     Raises:
         WebhookTooLarge: the body is longer than ``max_bytes``.
+        WrongWebhook: the payload is inbound email (the server's inbound
+            webhook points at the events URL), unless ``accept_inbound``.
         WebhookError: the body is not a JSON object, or nested deeper than
             :data:`MAX_DEPTH`.
     """
@@ -282,6 +286,8 @@ def parse_event(
     if isinstance(record_type, str) and record_type in EVENT_TYPES:
         event: WebhookEvent = EVENT_TYPES[record_type].from_dict(data)
         return event
-    if record_type is None and _INBOUND_KEYS & data.keys():
+    if is_inbound(data):
+        if not accept_inbound:
+            raise WrongWebhook("Inbound", expected="events")
         return Inbound.from_dict(data)
     return UnknownEvent.from_dict(data)

@@ -12,7 +12,24 @@ from typing import Any
 from postmark.timestamps import parse_rfc2822
 from postmark.webhooks.base import WebhookEvent
 from postmark.webhooks.fields import _int, _str
-from postmark.webhooks.payload import MAX_INBOUND_BYTES, load_payload
+from postmark.webhooks.payload import MAX_INBOUND_BYTES, WrongWebhook, load_payload
+
+# Keys only inbound payloads have (no outbound event carries any of them): how
+# inbound email is told apart from an event without a RecordType.
+_INBOUND_KEYS = frozenset(
+    {
+        "FromFull", "ToFull", "CcFull", "BccFull", "OriginalRecipient", "StrippedTextReply",
+        "MailboxHash", "FromName", "TextBody", "HtmlBody", "Headers", "Attachments", "RawEmail",
+    }
+)  # fmt: skip
+
+
+def is_inbound(data: Mapping[str, Any]) -> bool:
+    """Whether a payload is inbound email: ``RecordType`` "Inbound", or none and inbound fields."""
+    record_type = data.get("RecordType")
+    if record_type is None:
+        return not _INBOUND_KEYS.isdisjoint(data)
+    return bool(record_type == "Inbound")
 
 
 @dataclass(frozen=True)
@@ -169,5 +186,13 @@ def parse_inbound(
 
     Arguments and errors as for :func:`parse_event`, with a larger default
     limit (:data:`MAX_INBOUND_BYTES`).
+
+    Raises:
+        WrongWebhook: the payload is an outbound event (a ``RecordType``
+            other than "Inbound", or none of the inbound fields): one of
+            the streams' webhooks points at the inbound URL.
     """
-    return Inbound.from_dict(load_payload(body, max_bytes=max_bytes))
+    data = load_payload(body, max_bytes=max_bytes)
+    if not is_inbound(data):
+        raise WrongWebhook(_str(data.get("RecordType")) or "", expected="inbound")
+    return Inbound.from_dict(data)

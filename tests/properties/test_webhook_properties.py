@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 from postmark.webhooks import (
     EVENT_TYPES,
     MAX_DEPTH,
+    Inbound,
     WebhookError,
     WebhookEvent,
+    WrongWebhook,
     parse_event,
     parse_inbound,
 )
@@ -142,11 +144,25 @@ def test_any_decoded_mapping_is_an_event_or_a_webhook_error(data: dict[str, Any]
     event_or_webhook_error(parse_inbound, data)
 
 
+INBOUND_ONLY = {"FromFull", "ToFull", "CcFull", "BccFull", "OriginalRecipient",
+                "StrippedTextReply", "MailboxHash", "Headers", "Attachments"}  # fmt: skip
+
+
 @FAST
 @given(payloads)
 def test_a_postmark_shaped_object_within_the_limits_is_always_an_event(
     data: dict[str, Any],
 ) -> None:
     body = json.dumps(data).encode()
-    assert isinstance(parse_event(body), WebhookEvent)
-    assert isinstance(parse_inbound(body), WebhookEvent)
+    assert isinstance(parse_event(body, accept_inbound=True), WebhookEvent)
+    # ... of the webhook it belongs to; the other one refuses it with WrongWebhook.
+    record_type = data.get("RecordType")
+    inbound = record_type == "Inbound" or (record_type is None and bool(INBOUND_ONLY & set(data)))
+    try:
+        assert isinstance(parse_inbound(body), Inbound) and inbound
+    except WrongWebhook as error:
+        assert not inbound and error.expected == "inbound"
+    try:
+        assert not isinstance(parse_event(body), Inbound) and not inbound
+    except WrongWebhook as error:
+        assert inbound and error.expected == "events"
