@@ -174,6 +174,100 @@ def test_inbound_is_recognised_without_a_record_type() -> None:
 
 
 # --------------------------------------------------------------------------
+# kind: what happened, the same words for every record type
+
+
+@pytest.mark.parametrize(
+    ("filename", "kind"),
+    [
+        ("bounce.json", "bounced"),
+        ("spam-complaint.json", "complained"),
+        ("delivery.json", "delivered"),
+        ("open.json", "opened"),
+        ("click.json", "clicked"),
+        ("subscription-change.json", "unsubscribed"),
+        ("unknown-record-type.json", "unknown"),
+    ],
+)
+def test_every_event_has_a_kind_beside_postmarks_record_type(filename: str, kind: str) -> None:
+    assert parse_event(load(filename)).kind == kind
+
+
+def test_inbound_email_is_of_kind_inbound() -> None:
+    assert parse_inbound(load("inbound.json")).kind == "inbound"
+
+
+@pytest.mark.parametrize(
+    ("bounce_type", "kind"),
+    [
+        ("HardBounce", "bounced"),
+        ("SoftBounce", "bounced"),
+        ("Transient", "deferred"),
+        ("DnsError", "deferred"),
+        ("ChallengeVerification", "deferred"),
+        ("Unsubscribe", "unsubscribed"),
+        ("Subscribe", "subscribed"),
+        ("AutoResponder", "autoresponded"),
+        ("SpamNotification", "complained"),
+        ("Blocked", "bounced"),
+        ("SomeFutureType", "bounced"),  # a Bounce record all the same
+        (None, "bounced"),
+    ],
+)
+def test_a_bounce_that_is_not_a_bounce_has_the_kind_of_its_type(
+    bounce_type: str | None, kind: str
+) -> None:
+    event = parse_event(load("bounce.json") | {"Type": bounce_type})
+    assert isinstance(event, Bounce) and event.record_type == "Bounce"
+    assert event.type == bounce_type and event.kind == kind
+
+
+def test_every_postmark_bounce_type_has_a_kind() -> None:
+    # Postmark's bounce types (API.md 2.2, the bounce API's list), TypeCode order.
+    types = [
+        "HardBounce",
+        "Transient",
+        "Unsubscribe",
+        "Subscribe",
+        "AutoResponder",
+        "AddressChange",
+        "DnsError",
+        "SpamNotification",
+        "OpenRelayTest",
+        "Unknown",
+        "SoftBounce",
+        "VirusNotification",
+        "ChallengeVerification",
+        "BadEmailAddress",
+        "SpamComplaint",
+        "ManuallyDeactivated",
+        "Unconfirmed",
+        "Blocked",
+        "SMTPApiError",
+        "InboundError",
+        "DMARCPolicy",
+        "TemplateRenderingFailed",
+    ]
+    assert list(webhooks.BOUNCE_KINDS) == types
+    kinds = {"bounced", "deferred", "autoresponded", "complained", "unsubscribed", "subscribed"}
+    assert set(webhooks.BOUNCE_KINDS.values()) == kinds
+
+
+@pytest.mark.parametrize(
+    ("suppress_sending", "kind"), [(True, "unsubscribed"), (False, "subscribed"), (None, "unknown")]
+)
+def test_a_subscription_change_is_unsubscribed_or_subscribed(
+    suppress_sending: bool | None, kind: str
+) -> None:
+    for reason in ("HardBounce", "SpamComplaint", "ManualSuppression", None):
+        data = load("subscription-change.json") | {
+            "SuppressSending": suppress_sending,
+            "SuppressionReason": reason,
+        }
+        assert parse_event(data).kind == kind
+
+
+# --------------------------------------------------------------------------
 # A payload of the other webhook: a webhook pointed at the wrong URL
 
 

@@ -43,6 +43,7 @@ from postmark.webhooks.auth import (
 )
 from postmark.webhooks.base import WebhookEvent
 from postmark.webhooks.events import (
+    BOUNCE_KINDS,
     EVENT_TYPES,
     Agent,
     Bounce,
@@ -69,6 +70,7 @@ from postmark.webhooks.payload import (
 )
 
 __all__ = [
+    "BOUNCE_KINDS",
     "EVENT_TYPES",
     "MAX_DEPTH",
     "MAX_EVENT_BYTES",

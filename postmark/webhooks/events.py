@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from postmark.webhooks.base import WebhookEvent
 from postmark.webhooks.fields import _bool, _int, _metadata, _str, parse_datetime
@@ -28,6 +28,38 @@ class OutboundEvent(WebhookEvent):
             "server_id": _int(data.get("ServerID")),
             "metadata": _metadata(data.get("Metadata")),
         }
+
+
+#: Postmark's bounce ``Type`` -> the ``kind`` of a Bounce of that type (a type
+#: not listed is ``bounced``). ``bounced``: this message was not delivered and
+#: will not be; ``deferred``: not delivered yet, but it may still be (a
+#: temporary failure, or a challenge the sender can answer);
+#: ``autoresponded``: delivered, and an automatic reply came back. Postmark's
+#: list: https://postmarkapp.com/developer/api/bounce-api#bounce-types
+BOUNCE_KINDS: dict[str, str] = {
+    "HardBounce": "bounced",
+    "Transient": "deferred",  # "Message delayed"
+    "Unsubscribe": "unsubscribed",
+    "Subscribe": "subscribed",
+    "AutoResponder": "autoresponded",
+    "AddressChange": "autoresponded",  # the recipient's notice of a new address
+    "DnsError": "deferred",  # "A temporary DNS error"
+    "SpamNotification": "complained",
+    "OpenRelayTest": "deferred",  # the receiving server testing Postmark, not a failure
+    "Unknown": "bounced",  # an NDR Postmark could not classify
+    "SoftBounce": "bounced",  # Postmark does not retry it; the address stays active
+    "VirusNotification": "bounced",
+    "ChallengeVerification": "deferred",  # held until the sender answers the challenge
+    "BadEmailAddress": "bounced",
+    "SpamComplaint": "complained",
+    "ManuallyDeactivated": "bounced",
+    "Unconfirmed": "bounced",
+    "Blocked": "bounced",
+    "SMTPApiError": "bounced",
+    "InboundError": "bounced",
+    "DMARCPolicy": "bounced",
+    "TemplateRenderingFailed": "bounced",
+}
 
 
 @dataclass(frozen=True)
@@ -76,17 +108,27 @@ class Bounce(_BounceRecord):
 
     ``inactive`` means Postmark now suppresses the address; ``id`` is the
     bounce ID for ``client.bounces`` (``PUT /bounces/{id}/activate``).
+    Not every bounce ``type`` is a failure: ``kind`` says what it is
+    (:data:`BOUNCE_KINDS`).
     """
+
+    @property
+    def kind(self) -> str:
+        return BOUNCE_KINDS.get(self.type or "", "bounced")
 
 
 @dataclass(frozen=True)
 class SpamComplaint(_BounceRecord):
     """``RecordType: "SpamComplaint"``: ``email`` marked the message as spam (now inactive)."""
 
+    _kind: ClassVar[str] = "complained"
+
 
 @dataclass(frozen=True)
 class Delivery(OutboundEvent):
     """``RecordType: "Delivery"``: the receiving server accepted the message for ``recipient``."""
+
+    _kind: ClassVar[str] = "delivered"
 
     recipient: str | None
     delivered_at: datetime | None
@@ -162,6 +204,8 @@ def _tracking_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 class Open(OutboundEvent):
     """``RecordType: "Open"``: ``recipient`` opened the message (needs TrackOpens and HTML)."""
 
+    _kind: ClassVar[str] = "opened"
+
     recipient: str | None
     received_at: datetime | None
     platform: str | None
@@ -185,6 +229,8 @@ class Open(OutboundEvent):
 @dataclass(frozen=True)
 class Click(OutboundEvent):
     """``RecordType: "Click"``: ``recipient`` followed ``original_link`` (needs TrackLinks)."""
+
+    _kind: ClassVar[str] = "clicked"
 
     recipient: str | None
     received_at: datetime | None
@@ -212,7 +258,10 @@ class SubscriptionChange(OutboundEvent):
 
     ``suppress_sending`` is True for a suppression (``suppression_reason``
     says why: HardBounce, SpamComplaint, ManualSuppression) and False for a
-    reactivation. ``message_id`` is None for manual changes.
+    reactivation. ``message_id`` is None for manual changes. ``kind`` is
+    ``unsubscribed`` or ``subscribed`` accordingly, whatever the reason (a
+    hard bounce also arrives as its own Bounce event), and ``unknown`` when
+    ``SuppressSending`` is missing.
     """
 
     recipient: str | None
@@ -231,6 +280,12 @@ class SubscriptionChange(OutboundEvent):
             suppress_sending=_bool(data.get("SuppressSending")),
             suppression_reason=_str(data.get("SuppressionReason")),
         )
+
+    @property
+    def kind(self) -> str:
+        if self.suppress_sending is None:
+            return "unknown"
+        return "unsubscribed" if self.suppress_sending else "subscribed"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from postmark.timestamps import parse_rfc2822
 from postmark.webhooks.base import WebhookEvent
@@ -113,6 +113,8 @@ class Inbound(WebhookEvent):
     headers: list[Header] = field(repr=False)
     attachments: list[InboundAttachment]
     raw_email: str | None = field(repr=False)
+
+    _kind: ClassVar[str] = "inbound"
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Inbound:

@@ -102,6 +102,10 @@ bodies = st.one_of(
 )
 
 
+KINDS = {"bounced", "deferred", "autoresponded", "delivered", "opened", "clicked", "complained",
+         "unsubscribed", "subscribed", "inbound", "unknown"}  # fmt: skip
+
+
 def event_or_webhook_error(parse: Any, body: Any) -> None:
     try:
         event = parse(body)
@@ -109,6 +113,7 @@ def event_or_webhook_error(parse: Any, body: Any) -> None:
         return
     assert isinstance(event, WebhookEvent)
     assert isinstance(event.raw, dict)
+    assert event.kind in KINDS
 
 
 @FAST
