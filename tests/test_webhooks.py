@@ -166,6 +166,23 @@ def test_inbound() -> None:
     assert attachment.content_id is None
 
 
+def test_a_check_payload_has_its_attachment_bytes_in_data() -> None:
+    # What Postmark's "Check" button posts: attachments carry Data, not Content.
+    message = parse_inbound((PAYLOADS / "inbound-check.json").read_bytes())
+    (attachment,) = message.attachments
+    assert attachment.content == b"This is attachment contents, base-64 encoded."
+    assert attachment.content_length == len(attachment.content)
+    both = {"Name": "a.txt", "Content": "Q29udGVudA==", "Data": "RGF0YQ=="}
+    assert parse_inbound({"Attachments": [both]}).attachments[0].content == b"Content"
+
+
+@pytest.mark.parametrize("key", ["ServerID", "ServerId"])
+def test_both_spellings_of_server_id(key: str) -> None:
+    data = {k: v for k, v in load("delivery.json").items() if k != "ServerID"}
+    event = parse_event(data | {key: 23})
+    assert isinstance(event, Delivery) and event.server_id == 23
+
+
 def test_inbound_is_recognised_without_a_record_type() -> None:
     assert type(parse_event(load("inbound.json"), accept_inbound=True)) is Inbound
     explicit = {"RecordType": "Inbound", "Subject": "hi"}

@@ -25,7 +25,8 @@ class OutboundEvent(WebhookEvent):
     def _common(cls, data: Mapping[str, Any], record_type: str) -> dict[str, Any]:
         return {
             **super()._common(data, record_type),
-            "server_id": _int(data.get("ServerID")),
+            # "ServerId" in the delivery webhook's example and some test payloads.
+            "server_id": _int(data.get("ServerID", data.get("ServerId"))),
             "metadata": _metadata(data.get("Metadata")),
         }
 

@@ -174,7 +174,8 @@ def _attachments(value: Any) -> list[InboundAttachment]:
             content_type=_str(item.get("ContentType")),
             content_length=_int(item.get("ContentLength")),
             content_id=_str(item.get("ContentID")) or None,
-            content_base64=_str(item.get("Content")) or "",
+            # Postmark's "Check" button sends test payloads whose attachments have "Data".
+            content_base64=_str(item.get("Content")) or _str(item.get("Data")) or "",
         )
         for item in items
         if isinstance(item, Mapping)

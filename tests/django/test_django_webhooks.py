@@ -228,6 +228,15 @@ def test_without_the_packages_urls_the_message_names_only_the_url_posted_to(
     assert received.calls == []
 
 
+def test_postmarks_check_payload_is_received(client: Client, received: Received) -> None:
+    # The inbound webhook's "Check" button: attachments carry their bytes in Data.
+    response = post(client, INBOUND, payload("inbound-check.json"))
+    assert response.status_code == 200
+    assert received.names() == ["inbound", "webhook_event"]
+    content = received.event().attachments[0].content
+    assert content == b"This is attachment contents, base-64 encoded."
+
+
 def test_urls_work_with_and_without_trailing_slash(client: Client, received: Received) -> None:
     assert reverse("postmark:events").rstrip("/") == "/postmark/events"
     assert reverse("postmark:inbound").rstrip("/") == "/postmark/inbound"

@@ -64,13 +64,14 @@ FIELDS = [
     "Content", "DeliveredAt", "ReceivedAt", "Client", "OS", "Geo", "FirstOpen", "ReadSeconds",
     "ChangedAt", "SuppressSending", "FromFull", "ToFull", "CcFull", "BccFull", "Date",
     "Headers", "Attachments", "OriginalRecipient", "StrippedTextReply", "MailboxHash",
+    "ServerId",
 ]  # fmt: skip
 record_types = st.one_of(st.sampled_from(sorted(EVENT_TYPES)), st.none(), json_values)
 # Postmark-shaped objects: the fields every event reads, holding any JSON value
 # (or a list of small objects, so the readers of inbound lists' items run too).
 items = st.lists(
     st.dictionaries(
-        st.sampled_from(["Email", "Name", "Value", "Content", "ContentLength"]), scalars
+        st.sampled_from(["Email", "Name", "Value", "Content", "Data", "ContentLength"]), scalars
     ),
     max_size=3,
 )
