@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email.message
 import hmac
 import json
 import pathlib
@@ -181,6 +182,117 @@ def test_both_spellings_of_server_id(key: str) -> None:
     data = {k: v for k, v in load("delivery.json").items() if k != "ServerID"}
     event = parse_event(data | {key: 23})
     assert isinstance(event, Delivery) and event.server_id == 23
+
+
+def test_raw_email_is_parsed_on_demand() -> None:
+    raw = (
+        "From: Ada <ada@example.com>\nTo: help@example.org\nSubject: =?utf-8?q?Caf=C3=A9?=\n"
+        'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain; charset=utf-8\n\nThanks!\n"
+        '--b\nContent-Type: text/plain\nContent-Disposition: attachment; filename="n.txt"\n\n'
+        "note\n--b--\n"
+    )
+    message = parse_inbound(load("inbound.json") | {"RawEmail": raw})
+    parsed = message.raw_message
+    assert isinstance(parsed, email.message.EmailMessage)
+    assert parsed["Subject"] == "Café"
+    assert parsed["From"].addresses[0].username == "ada"  # policy.default: header objects
+    body = parsed.get_body()
+    assert body is not None and body.get_content() == "Thanks!"
+    assert [a.get_filename() for a in parsed.iter_attachments()] == ["n.txt"]
+    assert message.raw_message is parsed  # parsed once
+    assert message.raw_email == raw
+
+
+@pytest.mark.parametrize("raw", [None, ""])
+def test_no_raw_email_is_no_raw_message(raw: Any) -> None:
+    data = load("inbound.json") | {"RawEmail": raw}
+    assert parse_inbound(data).raw_message is None
+    assert parse_inbound(load("inbound.json")).raw_message is None
+
+
+def inbound_with_headers(*headers: tuple[str, Any]) -> Inbound:
+    data = load("inbound.json") | {"Headers": [{"Name": n, "Value": v} for n, v in headers]}
+    return parse_inbound(data)
+
+
+@pytest.mark.parametrize(
+    ("headers", "sender"),
+    [
+        (
+            [("Return-Path", "<bounces+x@example.com>"), ("Received-SPF", "pass")],
+            "bounces+x@example.com",
+        ),
+        ([("return-path", " plain@example.com ")], "plain@example.com"),
+        ([("Return-Path", "<>")], None),  # the null sender of a bounce
+        # A Return-Path further down came with the message: not Postmark's.
+        ([("X-Spam-Status", "No"), ("Return-Path", "<forged@example.com>")], None),
+        (
+            # RFC 7208's example header
+            [
+                (
+                    "Received-SPF",
+                    "pass (mybox.example.org: domain of myname@example.com designates 192.0.2.1 "
+                    "as permitted sender) receiver=mybox.example.org; client-ip=192.0.2.1; "
+                    'envelope-from="myname@example.com"; helo=foo.example.com;',
+                )
+            ],
+            "myname@example.com",
+        ),
+        (
+            [
+                (
+                    "Received-SPF",
+                    "Pass (sender SPF authorized) identity=mailfrom; client-ip=192.0.2.7; "
+                    "helo=mail.example.net; envelope-from=user@example.net; receiver=x",
+                )
+            ],
+            "user@example.net",
+        ),
+        ([("Received-SPF", "none (no SPF record) envelope-from=<>; helo=x")], None),
+        ([], None),
+        ([("Received-SPF", "")], None),
+        ([("Received-SPF", "softfail (domain of transitioning)")], None),
+    ],
+)
+def test_envelope_sender(headers: list[tuple[str, str]], sender: str | None) -> None:
+    assert inbound_with_headers(*headers).envelope_sender == sender
+
+
+def test_envelope_sender_of_the_reference_payload_comes_from_received_spf() -> None:
+    # "pass (example.com: domain of ada@example.com designates 192.0.2.10 as permitted sender)"
+    assert parse_inbound(load("inbound.json")).envelope_sender == "ada@example.com"
+
+
+@pytest.mark.parametrize(
+    ("headers", "score", "detected"),
+    [
+        ([("X-Spam-Status", "No"), ("X-Spam-Score", "-0.1")], -0.1, False),
+        (
+            [("X-Spam-Status", "Yes, score=6.3 required=5.0 tests=X"), ("X-Spam-Score", "6.3")],
+            6.3,
+            True,
+        ),
+        ([("X-Spam-Status", "yes")], None, True),
+        ([("X-Spam-Status", "No, score=-1.2 required=5.0")], -1.2, False),  # no X-Spam-Score
+        ([("X-Spam-Score", " 12 ")], 12.0, None),
+        ([], None, None),
+        ([("X-Spam-Score", ""), ("X-Spam-Status", "")], None, None),
+        ([("X-Spam-Score", "NaN"), ("X-Spam-Status", "Maybe")], None, None),
+        ([("X-Spam-Score", "inf"), ("X-Spam-Status", "Yesterday")], None, None),
+        ([("X-Spam-Score", "1_000")], None, None),
+        ([("X-Spam-Score", "²")], None, None),
+        ([("X-Spam-Score", "1,5")], None, None),
+        ([("X-Spam-Score", "9" * 400)], None, None),  # past float: inf is no score
+        ([("X-Spam-Status", "No, score=1.2.3")], None, False),
+    ],
+)
+def test_spam_score_and_verdict(
+    headers: list[tuple[str, str]], score: float | None, detected: bool | None
+) -> None:
+    message = inbound_with_headers(*headers)
+    assert message.spam_score == score
+    assert message.spam_detected is detected
 
 
 def test_inbound_is_recognised_without_a_record_type() -> None:
