@@ -90,17 +90,18 @@ def post(client: Client, url: str, body: bytes | str, **headers: Any) -> Any:
 # Every event type at one URL
 
 
-@pytest.mark.parametrize(
-    ("filename", "cls", "signal"),
-    [
-        ("bounce.json", Bounce, "bounce"),
-        ("spam-complaint.json", SpamComplaint, "spam_complaint"),
-        ("delivery.json", Delivery, "delivery"),
-        ("open.json", Open, "open"),
-        ("click.json", Click, "click"),
-        ("subscription-change.json", SubscriptionChange, "subscription_change"),
-    ],
-)
+#: A payload of each outbound record type, its class and its signal.
+EVENT_PAYLOADS = [
+    ("bounce.json", Bounce, "bounce"),
+    ("spam-complaint.json", SpamComplaint, "spam_complaint"),
+    ("delivery.json", Delivery, "delivery"),
+    ("open.json", Open, "open"),
+    ("click.json", Click, "click"),
+    ("subscription-change.json", SubscriptionChange, "subscription_change"),
+]
+
+
+@pytest.mark.parametrize(("filename", "cls", "signal"), EVENT_PAYLOADS)
 def test_each_event_type_sends_its_signal_then_webhook_event(
     client: Client, received: Received, filename: str, cls: type, signal: str
 ) -> None:
@@ -146,15 +147,8 @@ def test_inbound_url(client: Client, received: Received) -> None:
 
 @pytest.mark.parametrize(
     ("filename", "record_type"),
-    [
-        ("bounce.json", "Bounce"),
-        ("spam-complaint.json", "SpamComplaint"),
-        ("delivery.json", "Delivery"),
-        ("open.json", "Open"),
-        ("click.json", "Click"),
-        ("subscription-change.json", "SubscriptionChange"),
-        ("unknown-record-type.json", "SomethingNew"),
-    ],
+    [(name, cls.__name__) for name, cls, _ in EVENT_PAYLOADS]
+    + [("unknown-record-type.json", "SomethingNew")],
 )
 def test_an_outbound_event_at_the_inbound_url_is_400_with_a_warning_and_no_signal(
     client: Client,
