@@ -382,6 +382,15 @@ def test_every_postmark_bounce_type_has_a_kind() -> None:
     assert set(webhooks.BOUNCE_KINDS.values()) == kinds
 
 
+def test_the_docs_table_of_bounce_kinds_is_bounce_kinds() -> None:
+    page = (pathlib.Path(__file__).parent.parent / "docs" / "django.md").read_text()
+    table = page.split("<!-- bounce-kinds:", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split("|")[1:3] for line in table.splitlines() if line.startswith("| ")]
+    documented = {name.strip(): kind.strip(" `") for name, kind in rows[2:]}
+    assert documented == webhooks.BOUNCE_KINDS
+    assert list(documented) == list(webhooks.BOUNCE_KINDS)
+
+
 @pytest.mark.parametrize(
     ("suppress_sending", "kind"), [(True, "unsubscribed"), (False, "subscribed"), (None, "unknown")]
 )
