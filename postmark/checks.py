@@ -53,41 +53,11 @@ RECIPIENT_FIELDS = ("To", "Cc", "Bcc")
 TEXT_FIELDS = ("Subject", "Tag", "MessageStream")
 ATTACHMENT_TEXT_FIELDS = ("Name", "ContentType", "ContentID")
 #: Attachment types Postmark refuses (ErrorCode 411; API.md section 5).
-FORBIDDEN_EXTENSIONS = frozenset(
-    [
-        "vbs",
-        "exe",
-        "bin",
-        "bat",
-        "chm",
-        "com",
-        "cpl",
-        "crt",
-        "hlp",
-        "hta",
-        "inf",
-        "ins",
-        "isp",
-        "jse",
-        "lnk",
-        "mdb",
-        "pcd",
-        "pif",
-        "reg",
-        "scr",
-        "sct",
-        "shs",
-        "vbe",
-        "vba",
-        "wsf",
-        "wsh",
-        "wsl",
-        "msc",
-        "msi",
-        "msp",
-        "mst",
-    ]
+_FORBIDDEN = (
+    "vbs exe bin bat chm com cpl crt hlp hta inf ins isp jse lnk mdb pcd pif reg scr sct shs "
+    "vbe vba wsf wsh wsl msc msi msp mst"
 )
+FORBIDDEN_EXTENSIONS = frozenset(_FORBIDDEN.split())
 # type/subtype, with parameters: what Postmark accepts as a ContentType.
 _MIME_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*(\s*;.*)?", re.DOTALL)
 

@@ -78,10 +78,16 @@ def parse_rfc2822(text: object) -> datetime | None:
     """
     if not isinstance(text, str) or not text:
         return None
+    # Postmark's own inbound example writes the zone as "-04:00", which the
+    # email parser does not read (it would drop the offset): make it "-0400".
+    text = _COLON_ZONE.sub(r"\1\2\3", text)
     try:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+_COLON_ZONE = re.compile(r"([+-])(\d\d):(\d\d)\s*$")
 
 
 __all__ = ["parse_iso8601", "parse_rfc2822"]

@@ -43,7 +43,7 @@ PUBLIC_BEFORE_THE_SPLIT = [
 #: Public (no underscore) but never listed in ``__all__``.
 ALSO_IMPORTED_BEFORE = ["BASIC_REALM"]
 #: Added since the split.
-ADDED = ["MAX_DEPTH", "WebhookTooLarge"]
+ADDED = ["BOUNCE_KINDS", "MAX_DEPTH", "WebhookTooLarge", "WrongWebhook"]
 
 MODULES = ["auth", "base", "events", "fields", "inbound", "payload"]
 

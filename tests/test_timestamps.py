@@ -123,6 +123,10 @@ def test_rounding_up_past_year_9999_is_none() -> None:
             datetime(2024, 5, 14, 15, 21, 37, tzinfo=timezone(timedelta(hours=2))),
         ),
         ("Tue, 14 May 2024 15:21:37 -0000", datetime(2024, 5, 14, 15, 21, 37)),  # naive
+        (  # the zone as Postmark's own inbound example writes it
+            "Fri, 1 Aug 2014 16:45:32 -04:00",
+            datetime(2014, 8, 1, 16, 45, 32, tzinfo=timezone(timedelta(hours=-4))),
+        ),
         ("Tue, 14 May 2024 15:21:37", datetime(2024, 5, 14, 15, 21, 37)),
         ("", None),
         ("not a date", None),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email.message
 import hmac
 import json
 import pathlib
@@ -26,6 +27,7 @@ from postmark.webhooks import (
     UnknownEvent,
     WebhookAuth,
     WebhookError,
+    WrongWebhook,
     basic_auth_header,
     check_basic_auth,
     check_secret_header,
@@ -165,8 +167,300 @@ def test_inbound() -> None:
     assert attachment.content_id is None
 
 
+def test_a_check_payload_has_its_attachment_bytes_in_data() -> None:
+    # What Postmark's "Check" button posts: attachments carry Data, not Content.
+    message = parse_inbound((PAYLOADS / "inbound-check.json").read_bytes())
+    (attachment,) = message.attachments
+    assert attachment.content == b"This is attachment contents, base-64 encoded."
+    assert attachment.content_length == len(attachment.content)
+    both = {"Name": "a.txt", "Content": "Q29udGVudA==", "Data": "RGF0YQ=="}
+    assert parse_inbound({"Attachments": [both]}).attachments[0].content == b"Content"
+
+
+@pytest.mark.parametrize("key", ["ServerID", "ServerId"])
+def test_both_spellings_of_server_id(key: str) -> None:
+    data = {k: v for k, v in load("delivery.json").items() if k != "ServerID"}
+    event = parse_event(data | {key: 23})
+    assert isinstance(event, Delivery) and event.server_id == 23
+
+
+def test_raw_email_is_parsed_on_demand() -> None:
+    raw = (
+        "From: Ada <ada@example.com>\nTo: help@example.org\nSubject: =?utf-8?q?Caf=C3=A9?=\n"
+        'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain; charset=utf-8\n\nThanks!\n"
+        '--b\nContent-Type: text/plain\nContent-Disposition: attachment; filename="n.txt"\n\n'
+        "note\n--b--\n"
+    )
+    message = parse_inbound(load("inbound.json") | {"RawEmail": raw})
+    parsed = message.raw_message
+    assert isinstance(parsed, email.message.EmailMessage)
+    assert parsed["Subject"] == "Café"
+    assert parsed["From"].addresses[0].username == "ada"  # policy.default: header objects
+    body = parsed.get_body()
+    assert body is not None and body.get_content() == "Thanks!"
+    assert [a.get_filename() for a in parsed.iter_attachments()] == ["n.txt"]
+    assert message.raw_message is parsed  # parsed once
+    assert message.raw_email == raw
+
+
+@pytest.mark.parametrize("raw", [None, ""])
+def test_no_raw_email_is_no_raw_message(raw: Any) -> None:
+    data = load("inbound.json") | {"RawEmail": raw}
+    assert parse_inbound(data).raw_message is None
+    assert parse_inbound(load("inbound.json")).raw_message is None
+
+
+def inbound_with_headers(*headers: tuple[str, Any]) -> Inbound:
+    data = load("inbound.json") | {"Headers": [{"Name": n, "Value": v} for n, v in headers]}
+    return parse_inbound(data)
+
+
+@pytest.mark.parametrize(
+    ("headers", "sender"),
+    [
+        (
+            [("Return-Path", "<bounces+x@example.com>"), ("Received-SPF", "pass")],
+            "bounces+x@example.com",
+        ),
+        ([("return-path", " plain@example.com ")], "plain@example.com"),
+        ([("Return-Path", "<>")], None),  # the null sender of a bounce
+        # A Return-Path further down came with the message: not Postmark's.
+        ([("X-Spam-Status", "No"), ("Return-Path", "<forged@example.com>")], None),
+        (
+            # RFC 7208's example header
+            [
+                (
+                    "Received-SPF",
+                    "pass (mybox.example.org: domain of myname@example.com designates 192.0.2.1 "
+                    "as permitted sender) receiver=mybox.example.org; client-ip=192.0.2.1; "
+                    'envelope-from="myname@example.com"; helo=foo.example.com;',
+                )
+            ],
+            "myname@example.com",
+        ),
+        (
+            [
+                (
+                    "Received-SPF",
+                    "Pass (sender SPF authorized) identity=mailfrom; client-ip=192.0.2.7; "
+                    "helo=mail.example.net; envelope-from=user@example.net; receiver=x",
+                )
+            ],
+            "user@example.net",
+        ),
+        ([("Received-SPF", "none (no SPF record) envelope-from=<>; helo=x")], None),
+        ([], None),
+        ([("Received-SPF", "")], None),
+        ([("Received-SPF", "softfail (domain of transitioning)")], None),
+    ],
+)
+def test_envelope_sender(headers: list[tuple[str, str]], sender: str | None) -> None:
+    assert inbound_with_headers(*headers).envelope_sender == sender
+
+
+def test_envelope_sender_of_the_reference_payload_comes_from_received_spf() -> None:
+    # "pass (example.com: domain of ada@example.com designates 192.0.2.10 as permitted sender)"
+    assert parse_inbound(load("inbound.json")).envelope_sender == "ada@example.com"
+
+
+@pytest.mark.parametrize(
+    ("headers", "score", "detected"),
+    [
+        ([("X-Spam-Status", "No"), ("X-Spam-Score", "-0.1")], -0.1, False),
+        (
+            [("X-Spam-Status", "Yes, score=6.3 required=5.0 tests=X"), ("X-Spam-Score", "6.3")],
+            6.3,
+            True,
+        ),
+        ([("X-Spam-Status", "yes")], None, True),
+        ([("X-Spam-Status", "No, score=-1.2 required=5.0")], -1.2, False),  # no X-Spam-Score
+        ([("X-Spam-Score", " 12 ")], 12.0, None),
+        ([], None, None),
+        ([("X-Spam-Score", ""), ("X-Spam-Status", "")], None, None),
+        ([("X-Spam-Score", "NaN"), ("X-Spam-Status", "Maybe")], None, None),
+        ([("X-Spam-Score", "inf"), ("X-Spam-Status", "Yesterday")], None, None),
+        ([("X-Spam-Score", "1_000")], None, None),
+        ([("X-Spam-Score", "²")], None, None),
+        ([("X-Spam-Score", "1,5")], None, None),
+        ([("X-Spam-Score", "9" * 400)], None, None),  # past float: inf is no score
+        ([("X-Spam-Status", "No, score=1.2.3")], None, False),
+    ],
+)
+def test_spam_score_and_verdict(
+    headers: list[tuple[str, str]], score: float | None, detected: bool | None
+) -> None:
+    message = inbound_with_headers(*headers)
+    assert message.spam_score == score
+    assert message.spam_detected is detected
+
+
 def test_inbound_is_recognised_without_a_record_type() -> None:
-    assert type(parse_event(load("inbound.json"))) is Inbound
+    assert type(parse_event(load("inbound.json"), accept_inbound=True)) is Inbound
+    explicit = {"RecordType": "Inbound", "Subject": "hi"}
+    assert type(parse_event(explicit, accept_inbound=True)) is Inbound
+    assert type(parse_inbound(explicit)) is Inbound
+
+
+# --------------------------------------------------------------------------
+# kind: what happened, the same words for every record type
+
+
+@pytest.mark.parametrize(
+    ("filename", "kind"),
+    [
+        ("bounce.json", "bounced"),
+        ("spam-complaint.json", "complained"),
+        ("delivery.json", "delivered"),
+        ("open.json", "opened"),
+        ("click.json", "clicked"),
+        ("subscription-change.json", "unsubscribed"),
+        ("unknown-record-type.json", "unknown"),
+    ],
+)
+def test_every_event_has_a_kind_beside_postmarks_record_type(filename: str, kind: str) -> None:
+    assert parse_event(load(filename)).kind == kind
+
+
+def test_inbound_email_is_of_kind_inbound() -> None:
+    assert parse_inbound(load("inbound.json")).kind == "inbound"
+
+
+@pytest.mark.parametrize(
+    ("bounce_type", "kind"),
+    [
+        ("HardBounce", "bounced"),
+        ("SoftBounce", "bounced"),
+        ("Transient", "deferred"),
+        ("DnsError", "deferred"),
+        ("ChallengeVerification", "deferred"),
+        ("Unsubscribe", "unsubscribed"),
+        ("Subscribe", "subscribed"),
+        ("AutoResponder", "autoresponded"),
+        ("SpamNotification", "complained"),
+        ("Blocked", "bounced"),
+        ("SomeFutureType", "bounced"),  # a Bounce record all the same
+        (None, "bounced"),
+    ],
+)
+def test_a_bounce_that_is_not_a_bounce_has_the_kind_of_its_type(
+    bounce_type: str | None, kind: str
+) -> None:
+    event = parse_event(load("bounce.json") | {"Type": bounce_type})
+    assert isinstance(event, Bounce) and event.record_type == "Bounce"
+    assert event.type == bounce_type and event.kind == kind
+
+
+def test_every_postmark_bounce_type_has_a_kind() -> None:
+    # Postmark's bounce types (API.md 2.2, the bounce API's list), TypeCode order.
+    types = [
+        "HardBounce",
+        "Transient",
+        "Unsubscribe",
+        "Subscribe",
+        "AutoResponder",
+        "AddressChange",
+        "DnsError",
+        "SpamNotification",
+        "OpenRelayTest",
+        "Unknown",
+        "SoftBounce",
+        "VirusNotification",
+        "ChallengeVerification",
+        "BadEmailAddress",
+        "SpamComplaint",
+        "ManuallyDeactivated",
+        "Unconfirmed",
+        "Blocked",
+        "SMTPApiError",
+        "InboundError",
+        "DMARCPolicy",
+        "TemplateRenderingFailed",
+    ]
+    assert list(webhooks.BOUNCE_KINDS) == types
+    kinds = {"bounced", "deferred", "autoresponded", "complained", "unsubscribed", "subscribed"}
+    assert set(webhooks.BOUNCE_KINDS.values()) == kinds
+
+
+def test_the_docs_table_of_bounce_kinds_is_bounce_kinds() -> None:
+    page = (pathlib.Path(__file__).parent.parent / "docs" / "django.md").read_text()
+    table = page.split("<!-- bounce-kinds:", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split("|")[1:3] for line in table.splitlines() if line.startswith("| ")]
+    documented = {name.strip(): kind.strip(" `") for name, kind in rows[2:]}
+    assert documented == webhooks.BOUNCE_KINDS
+    assert list(documented) == list(webhooks.BOUNCE_KINDS)
+
+
+@pytest.mark.parametrize(
+    ("suppress_sending", "kind"), [(True, "unsubscribed"), (False, "subscribed"), (None, "unknown")]
+)
+def test_a_subscription_change_is_unsubscribed_or_subscribed(
+    suppress_sending: bool | None, kind: str
+) -> None:
+    for reason in ("HardBounce", "SpamComplaint", "ManualSuppression", None):
+        data = load("subscription-change.json") | {
+            "SuppressSending": suppress_sending,
+            "SuppressionReason": reason,
+        }
+        assert parse_event(data).kind == kind
+
+
+# --------------------------------------------------------------------------
+# A payload of the other webhook: a webhook pointed at the wrong URL
+
+
+@pytest.mark.parametrize(
+    ("filename", "record_type"),
+    [
+        ("bounce.json", "Bounce"),
+        ("spam-complaint.json", "SpamComplaint"),
+        ("delivery.json", "Delivery"),
+        ("open.json", "Open"),
+        ("click.json", "Click"),
+        ("subscription-change.json", "SubscriptionChange"),
+        ("unknown-record-type.json", "SomethingNew"),
+    ],
+)
+def test_an_outbound_event_is_not_inbound_email(filename: str, record_type: str) -> None:
+    with pytest.raises(WrongWebhook) as info:
+        parse_inbound(load(filename))
+    error = info.value
+    assert isinstance(error, WebhookError)
+    assert (error.record_type, error.expected) == (record_type, "inbound")
+    assert str(error).startswith(f"This looks like an outbound {record_type} event, but it was ")
+    assert f"point Postmark's the {record_type} webhook" not in str(error)
+    assert f"point Postmark's {record_type} webhook" in str(error)
+
+
+@pytest.mark.parametrize("data", [{}, {"Hello": "world"}, {"RecordType": None, "ServerId": 1}])
+def test_an_object_without_the_inbound_shape_is_not_inbound_email(data: dict[str, Any]) -> None:
+    # e.g. the old DeliveryHookUrl's payload: no RecordType, no inbound field
+    with pytest.raises(WrongWebhook) as info:
+        parse_inbound(data)
+    assert info.value.record_type == ""
+    assert str(info.value).startswith("This is not inbound email (no RecordType")
+
+
+@pytest.mark.parametrize("data", [load("inbound.json"), {"RecordType": "Inbound"}])
+def test_inbound_email_is_not_an_outbound_event(data: dict[str, Any]) -> None:
+    with pytest.raises(WrongWebhook) as info:
+        parse_event(data)
+    assert (info.value.record_type, info.value.expected) == ("Inbound", "events")
+    assert str(info.value).startswith("This looks like an inbound email, but it was posted to")
+
+
+def test_the_wrong_webhook_message_names_both_urls() -> None:
+    error = WrongWebhook("Delivery", expected="inbound")
+    text = error.explain("/postmark/inbound/", "/postmark/events/")
+    assert text == (
+        "This looks like an outbound Delivery event, but it was posted to the inbound webhook "
+        "URL (/postmark/inbound/): point Postmark's Delivery webhook (the message stream's "
+        "Webhooks page) at the events webhook URL (/postmark/events/) instead; only the "
+        "server's inbound webhook belongs here."
+    )
+    assert "(/postmark/inbound/)" in WrongWebhook("Inbound", "events").explain(
+        "/hooks/events/", "/postmark/inbound/"
+    )
 
 
 def test_unknown_record_type_keeps_everything() -> None:
@@ -387,7 +681,9 @@ def nested(depth: int) -> bytes:
 
 @pytest.mark.parametrize("parse", [parse_event, parse_inbound])
 def test_nesting_up_to_the_limit_is_read_one_level_more_is_refused(parse: Any) -> None:
-    assert parse(nested(webhooks.MAX_DEPTH)).raw["RecordType"] == "Delivery"
+    record_type = b"Inbound" if parse is parse_inbound else b"Delivery"
+    body = nested(webhooks.MAX_DEPTH).replace(b"Delivery", record_type)
+    assert parse(body).raw["RecordType"] == record_type.decode()
     with pytest.raises(WebhookError, match="nested"):
         parse(nested(webhooks.MAX_DEPTH + 1))
 
@@ -422,10 +718,13 @@ def test_an_already_decoded_mapping_is_held_to_the_same_depth() -> None:
 def test_a_body_of_exactly_the_limit_is_read_one_byte_more_is_too_large(
     parse: Any, limit: int
 ) -> None:
-    head = b'{"RecordType": "Delivery", "Details": "'
+    record_type, field = (
+        ("Inbound", "TextBody") if parse is parse_inbound else ("Delivery", "Details")
+    )
+    head = f'{{"RecordType": "{record_type}", "{field}": "'.encode()
     body = head + b"x" * (limit - len(head) - 2) + b'"}'
     assert len(body) == limit
-    assert parse(body).raw["Details"].startswith("xxx")
+    assert parse(body).raw[field].startswith("xxx")
     with pytest.raises(webhooks.WebhookTooLarge) as info:
         parse(body + b" ")
     assert isinstance(info.value, WebhookError) and info.value.max_bytes == limit
@@ -453,7 +752,7 @@ def test_the_size_limit_can_be_chosen_and_counts_utf8_bytes_of_text() -> None:
     ],
 )
 def test_hostile_field_values_become_none(payload: dict[str, Any]) -> None:
-    event = parse_event(json.dumps(payload).encode())
+    event = parse_event(json.dumps(payload).encode(), accept_inbound=True)
     assert event.raw == payload
 
 

@@ -14,6 +14,10 @@ Every call is checked in this order:
    Content-Length before reading and again while reading: 413;
 4. a JSON object nested at most ``MAX_DEPTH`` levels: otherwise 400
    (never 500, whatever the body);
+5. a payload of this view's webhook: an outbound event at the inbound URL,
+   or inbound email at the events URL, is answered 400 with a message that
+   says which webhook to point where, and logged as a warning on the
+   ``postmark.django`` logger (:class:`~postmark.webhooks.WrongWebhook`);
 
 then the event's signal and ``webhook_event`` are sent, and the answer is
 200. The body is read from the request stream, so Django's
@@ -29,9 +33,11 @@ session, and a redirect to the login page would lose every call.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -57,9 +63,12 @@ from postmark.webhooks import (
     WebhookError,
     WebhookEvent,
     WebhookTooLarge,
+    WrongWebhook,
     parse_event,
     parse_inbound,
 )
+
+logger = logging.getLogger("postmark.django")
 
 
 # as_view() copies dispatch's attributes (csrf_exempt, login_required) onto the view.
@@ -98,6 +107,11 @@ class WebhookView(View):  # type: ignore[misc]
             return HttpResponse(
                 "Payload too large.", status=413, content_type="text/plain; charset=utf-8"
             )
+        except WrongWebhook as error:
+            right = "events" if error.expected == "inbound" else "inbound"
+            message = error.explain(request.path, _url_of(right))
+            logger.warning("Postmark webhook posted to the wrong URL. %s", message)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         except WebhookError as error:
             return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
         self.send_signals(event, request)
@@ -174,17 +188,31 @@ class EventWebhookView(WebhookView):
     Sends the event's own signal (``signals.bounce`` ...) then
     ``signals.webhook_event``; a record type this library does not know
     yet is acknowledged and sent as an ``UnknownEvent`` on ``webhook_event``.
+    Inbound email is refused with 400 (the inbound webhook belongs at
+    :class:`InboundWebhookView`).
     """
 
 
 class InboundWebhookView(WebhookView):
-    """Inbound email (the server's InboundHookUrl); sends ``signals.inbound``."""
+    """Inbound email (the server's InboundHookUrl); sends ``signals.inbound``.
+
+    An outbound event (a ``RecordType`` other than "Inbound", or no inbound
+    fields) is refused with 400 and sends no signal.
+    """
 
     max_bytes_setting = "POSTMARK_INBOUND_MAX_BYTES"
     default_max_bytes = MAX_INBOUND_BYTES
 
     def parse(self, body: bytes) -> WebhookEvent:
         return parse_inbound(body, max_bytes=self.body_limit())
+
+
+def _url_of(webhook: str) -> str | None:
+    """The path of ``postmark.django.urls``' "events" or "inbound" view, if the project has it."""
+    try:
+        return str(reverse(f"postmark:{webhook}"))
+    except NoReverseMatch:  # the views are mounted at paths of the project's own
+        return None
 
 
 events = EventWebhookView.as_view()

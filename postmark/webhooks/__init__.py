@@ -11,11 +11,12 @@ Postmark POSTs one JSON object per event to the URL you configure::
 
 Outbound events carry a ``RecordType`` (Bounce, SpamComplaint, Delivery,
 Open, Click, SubscriptionChange); inbound email has none and is read with
-:func:`parse_inbound`. Parsing is tolerant: unknown fields are kept in
-``.raw``, a field of an unexpected type becomes ``None``, and a record type
-this library does not know yet becomes an :class:`UnknownEvent` instead of
-an error, so a new Postmark feature never turns into failed (and retried)
-webhook calls.
+:func:`parse_inbound`. Each parser refuses the other webhook's payloads
+with :class:`WrongWebhook` (a webhook pointed at the wrong URL). Parsing
+is tolerant: unknown fields are kept in ``.raw``, a field of an unexpected
+type becomes ``None``, and a record type this library does not know yet
+becomes an :class:`UnknownEvent` instead of an error, so a new Postmark
+feature never turns into failed (and retried) webhook calls.
 
 Postmark does not sign webhook calls. It can send HTTP basic auth
 credentials (put them in the webhook URL) and custom headers (a shared
@@ -42,6 +43,7 @@ from postmark.webhooks.auth import (
 )
 from postmark.webhooks.base import WebhookEvent
 from postmark.webhooks.events import (
+    BOUNCE_KINDS,
     EVENT_TYPES,
     Agent,
     Bounce,
@@ -63,10 +65,12 @@ from postmark.webhooks.payload import (
     MAX_INBOUND_BYTES,
     WebhookError,
     WebhookTooLarge,
+    WrongWebhook,
     load_payload,
 )
 
 __all__ = [
+    "BOUNCE_KINDS",
     "EVENT_TYPES",
     "MAX_DEPTH",
     "MAX_EVENT_BYTES",
@@ -91,6 +95,7 @@ __all__ = [
     "WebhookError",
     "WebhookEvent",
     "WebhookTooLarge",
+    "WrongWebhook",
     "basic_auth_header",
     "check_basic_auth",
     "check_secret_header",

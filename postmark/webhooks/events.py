@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from postmark.webhooks.base import WebhookEvent
 from postmark.webhooks.fields import _bool, _int, _metadata, _str, parse_datetime
-from postmark.webhooks.inbound import Inbound
-from postmark.webhooks.payload import MAX_EVENT_BYTES, load_payload
+from postmark.webhooks.inbound import Inbound, is_inbound
+from postmark.webhooks.payload import MAX_EVENT_BYTES, WrongWebhook, load_payload
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,42 @@ class OutboundEvent(WebhookEvent):
     def _common(cls, data: Mapping[str, Any], record_type: str) -> dict[str, Any]:
         return {
             **super()._common(data, record_type),
-            "server_id": _int(data.get("ServerID")),
+            # "ServerId" in the delivery webhook's example and some test payloads.
+            "server_id": _int(data.get("ServerID", data.get("ServerId"))),
             "metadata": _metadata(data.get("Metadata")),
         }
+
+
+#: Postmark's bounce ``Type`` -> the ``kind`` of a Bounce of that type (a type
+#: not listed is ``bounced``). ``bounced``: this message was not delivered and
+#: will not be; ``deferred``: not delivered yet, but it may still be (a
+#: temporary failure, or a challenge the sender can answer);
+#: ``autoresponded``: delivered, and an automatic reply came back. Postmark's
+#: list: https://postmarkapp.com/developer/api/bounce-api#bounce-types
+BOUNCE_KINDS: dict[str, str] = {
+    "HardBounce": "bounced",
+    "Transient": "deferred",  # "Message delayed"
+    "Unsubscribe": "unsubscribed",
+    "Subscribe": "subscribed",
+    "AutoResponder": "autoresponded",
+    "AddressChange": "autoresponded",  # the recipient's notice of a new address
+    "DnsError": "deferred",  # "A temporary DNS error"
+    "SpamNotification": "complained",
+    "OpenRelayTest": "deferred",  # the receiving server testing Postmark, not a failure
+    "Unknown": "bounced",  # an NDR Postmark could not classify
+    "SoftBounce": "bounced",  # Postmark does not retry it; the address stays active
+    "VirusNotification": "bounced",
+    "ChallengeVerification": "deferred",  # held until the sender answers the challenge
+    "BadEmailAddress": "bounced",
+    "SpamComplaint": "complained",
+    "ManuallyDeactivated": "bounced",
+    "Unconfirmed": "bounced",
+    "Blocked": "bounced",
+    "SMTPApiError": "bounced",
+    "InboundError": "bounced",
+    "DMARCPolicy": "bounced",
+    "TemplateRenderingFailed": "bounced",
+}
 
 
 @dataclass(frozen=True)
@@ -76,17 +109,27 @@ class Bounce(_BounceRecord):
 
     ``inactive`` means Postmark now suppresses the address; ``id`` is the
     bounce ID for ``client.bounces`` (``PUT /bounces/{id}/activate``).
+    Not every bounce ``type`` is a failure: ``kind`` says what it is
+    (:data:`BOUNCE_KINDS`).
     """
+
+    @property
+    def kind(self) -> str:
+        return BOUNCE_KINDS.get(self.type or "", "bounced")
 
 
 @dataclass(frozen=True)
 class SpamComplaint(_BounceRecord):
     """``RecordType: "SpamComplaint"``: ``email`` marked the message as spam (now inactive)."""
 
+    _kind: ClassVar[str] = "complained"
+
 
 @dataclass(frozen=True)
 class Delivery(OutboundEvent):
     """``RecordType: "Delivery"``: the receiving server accepted the message for ``recipient``."""
+
+    _kind: ClassVar[str] = "delivered"
 
     recipient: str | None
     delivered_at: datetime | None
@@ -162,6 +205,8 @@ def _tracking_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 class Open(OutboundEvent):
     """``RecordType: "Open"``: ``recipient`` opened the message (needs TrackOpens and HTML)."""
 
+    _kind: ClassVar[str] = "opened"
+
     recipient: str | None
     received_at: datetime | None
     platform: str | None
@@ -185,6 +230,8 @@ class Open(OutboundEvent):
 @dataclass(frozen=True)
 class Click(OutboundEvent):
     """``RecordType: "Click"``: ``recipient`` followed ``original_link`` (needs TrackLinks)."""
+
+    _kind: ClassVar[str] = "clicked"
 
     recipient: str | None
     received_at: datetime | None
@@ -212,7 +259,10 @@ class SubscriptionChange(OutboundEvent):
 
     ``suppress_sending`` is True for a suppression (``suppression_reason``
     says why: HardBounce, SpamComplaint, ManualSuppression) and False for a
-    reactivation. ``message_id`` is None for manual changes.
+    reactivation. ``message_id`` is None for manual changes. ``kind`` is
+    ``unsubscribed`` or ``subscribed`` accordingly, whatever the reason (a
+    hard bounce also arrives as its own Bounce event), and ``unknown`` when
+    ``SuppressSending`` is missing.
     """
 
     recipient: str | None
@@ -231,6 +281,12 @@ class SubscriptionChange(OutboundEvent):
             suppress_sending=_bool(data.get("SuppressSending")),
             suppression_reason=_str(data.get("SuppressionReason")),
         )
+
+    @property
+    def kind(self) -> str:
+        if self.suppress_sending is None:
+            return "unknown"
+        return "unsubscribed" if self.suppress_sending else "subscribed"
 
 
 @dataclass(frozen=True)
@@ -252,28 +308,32 @@ EVENT_TYPES: dict[str, Any] = {
     "SubscriptionChange": SubscriptionChange,
 }
 
-# Keys only an inbound payload has: how an inbound call posted to the
-# events URL is still recognised.
-_INBOUND_KEYS = frozenset({"FromFull", "ToFull", "OriginalRecipient", "StrippedTextReply"})
-
 
 def parse_event(
-    body: bytes | str | Mapping[str, Any], *, max_bytes: int | None = MAX_EVENT_BYTES
+    body: bytes | str | Mapping[str, Any],
+    *,
+    max_bytes: int | None = MAX_EVENT_BYTES,
+    accept_inbound: bool = False,
 ) -> WebhookEvent:
-    """Any Postmark webhook payload, as its typed object.
+    """An outbound event payload (what the message streams' webhooks POST), as its typed object.
 
     Returns a :class:`Bounce`, :class:`SpamComplaint`, :class:`Delivery`,
-    :class:`Open`, :class:`Click`, :class:`SubscriptionChange`,
-    :class:`Inbound` (no ``RecordType`` but inbound fields), or
-    :class:`UnknownEvent` for anything else. For any input it returns one of
-    those or raises :class:`WebhookError`, never another exception.
+    :class:`Open`, :class:`Click`, :class:`SubscriptionChange`, or
+    :class:`UnknownEvent` for a record type this library does not know (or
+    none). For any input it returns one of those or raises
+    :class:`WebhookError`, never another exception.
 
     Args:
         body: the request body, or its JSON already decoded.
         max_bytes: the largest body accepted (None: no limit).
+        accept_inbound: return inbound email (no ``RecordType``, inbound
+            fields) as an :class:`Inbound` instead of raising
+            :class:`WrongWebhook`, for one URL that takes both webhooks.
 
     Raises:
         WebhookTooLarge: the body is longer than ``max_bytes``.
+        WrongWebhook: the payload is inbound email (the server's inbound
+            webhook points at the events URL), unless ``accept_inbound``.
         WebhookError: the body is not a JSON object, or nested deeper than
             :data:`MAX_DEPTH`.
     """
@@ -282,6 +342,8 @@ def parse_event(
     if isinstance(record_type, str) and record_type in EVENT_TYPES:
         event: WebhookEvent = EVENT_TYPES[record_type].from_dict(data)
         return event
-    if record_type is None and _INBOUND_KEYS & data.keys():
+    if is_inbound(data):
+        if not accept_inbound:
+            raise WrongWebhook("Inbound", expected="events")
         return Inbound.from_dict(data)
     return UnknownEvent.from_dict(data)

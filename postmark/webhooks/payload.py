@@ -46,6 +46,54 @@ class WebhookTooLarge(WebhookError):
         self.max_bytes = max_bytes
 
 
+class WrongWebhook(WebhookError):
+    """A payload of the other webhook: Postmark's webhooks point at the wrong URL (answer 400).
+
+    :func:`parse_inbound` raises it for an outbound event (a ``RecordType``
+    other than ``"Inbound"``, or no inbound fields at all) and
+    :func:`parse_event` for inbound email. A 400 tells Postmark so at once:
+    a webhook being created or edited fails verification, an outbound event
+    is dropped and an inbound message is retried (then kept as "Inbound
+    Error", which ``client.inbound.retry()`` posts again once the URL is
+    fixed).
+
+    Attributes:
+        record_type: what the payload looks like: its ``RecordType``
+            (``"Delivery"`` ...), ``"Inbound"``, or ``""`` for an object
+            with neither a ``RecordType`` nor inbound fields.
+        expected: what the receiving side takes: ``"inbound"`` (the
+            server's inbound webhook) or ``"events"`` (the streams' webhooks).
+    """
+
+    def __init__(self, record_type: str, expected: str) -> None:
+        self.record_type = record_type
+        self.expected = expected
+        super().__init__(self.explain())
+
+    def explain(self, url: str | None = None, right_url: str | None = None) -> str:
+        """The message, naming the URL it was posted to and the one it belongs at, if known."""
+        here = f" ({url})" if url else ""
+        there = f" ({right_url})" if right_url else ""
+        if self.expected == "events":
+            return (
+                f"This looks like an inbound email, but it was posted to the outbound events "
+                f"webhook URL{here}: point the server's inbound webhook (InboundHookUrl) at the "
+                f"inbound webhook URL{there} instead; this URL takes the message streams' "
+                "webhooks (Bounce, Delivery, Open, Click, SpamComplaint, SubscriptionChange)."
+            )
+        if self.record_type:
+            lead = f"This looks like an outbound {self.record_type} event"
+            webhook = f"{self.record_type} webhook"
+        else:
+            lead = "This is not inbound email (no RecordType and none of the inbound fields)"
+            webhook = "outbound webhooks"
+        return (
+            f"{lead}, but it was posted to the inbound webhook URL{here}: "
+            f"point Postmark's {webhook} (the message stream's Webhooks page) at the events "
+            f"webhook URL{there} instead; only the server's inbound webhook belongs here."
+        )
+
+
 def load_payload(
     body: bytes | str | Mapping[str, Any], *, max_bytes: int | None = MAX_INBOUND_BYTES
 ) -> dict[str, Any]:

@@ -551,3 +551,55 @@ def test_test_mode_with_return_message_id(settings: Any, mocked: Any) -> None:
     settings.POSTMARK_RETURN_MESSAGE_ID = True
     assert EmailBackend().send_messages([msg(), msg()]) == [None, None]
     assert EmailBackend(test_mode=False, return_message_id=False).test_mode is False
+
+
+# --------------------------------------------------------------------------
+# Faithful answers and values (issue: exactly the old contract, safe on every path)
+
+
+def test_a_200_answer_with_an_error_code_is_a_failure_not_zero_sent(mocked: Any) -> None:
+    mocked.post(f"{API}/email", json={"ErrorCode": 300, "Message": "Invalid 'To' address."})
+    message = msg()
+    with pytest.raises(postmark.UnprocessableEntityError) as caught:
+        EmailBackend().send_messages([message])
+    assert caught.value.http_status == 200 and caught.value.error_code == 300
+    assert message.postmark_status == "failed"
+    mocked.post(f"{API}/email", json={"ErrorCode": 300, "Message": "Invalid 'To' address."})
+    assert EmailBackend(fail_silently=True).send_messages([msg()]) == 0  # silenced, logged
+
+
+def test_a_decimal_in_one_template_model_sinks_nothing(mocked: Any) -> None:
+    from decimal import Decimal
+
+    from postmark.django.messages import PMEmailMessage
+
+    mocked.add_callback(responses.POST, f"{API}/email/batchWithTemplates", callback=batch_echo)
+    priced = PMEmailMessage(
+        to=["a@example.com"],
+        from_email="s@example.com",
+        template_id=1,
+        template_model={"total": Decimal("9.99")},
+    )
+    odd = PMEmailMessage(
+        to=["b@example.com"],
+        from_email="s@example.com",
+        template_id=1,
+        template_model={"when": object()},
+    )
+    plain = PMEmailMessage(
+        to=["c@example.com"],
+        from_email="s@example.com",
+        template_id=1,
+        template_model={"name": "Ada"},
+    )
+    # The others are sent; then the refused one raises (fail_silently covers
+    # only Postmark and network errors, not a message that cannot be sent).
+    with pytest.raises(postmark.InvalidMessageError) as caught:
+        EmailBackend(fail_silently=True).send_messages([priced, odd, plain])
+    assert caught.value.message_index == 1
+    assert priced.postmark_status == plain.postmark_status == "sent"
+    [body] = [json.loads(c.request.body) for c in mocked.calls]
+    assert [m["TemplateModel"] for m in body["Messages"]] == [{"total": "9.99"}, {"name": "Ada"}]
+    assert odd.postmark_status == "failed"
+    assert isinstance(odd.postmark_error, postmark.InvalidMessageError)
+    assert "TemplateModel.when" in str(odd.postmark_error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +12,7 @@ import django
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
-from django.urls import reverse
+from django.urls import path, reverse
 from django_helpers import payload
 
 from postmark import webhooks
@@ -89,17 +90,18 @@ def post(client: Client, url: str, body: bytes | str, **headers: Any) -> Any:
 # Every event type at one URL
 
 
-@pytest.mark.parametrize(
-    ("filename", "cls", "signal"),
-    [
-        ("bounce.json", Bounce, "bounce"),
-        ("spam-complaint.json", SpamComplaint, "spam_complaint"),
-        ("delivery.json", Delivery, "delivery"),
-        ("open.json", Open, "open"),
-        ("click.json", Click, "click"),
-        ("subscription-change.json", SubscriptionChange, "subscription_change"),
-    ],
-)
+#: A payload of each outbound record type, its class and its signal.
+EVENT_PAYLOADS = [
+    ("bounce.json", Bounce, "bounce"),
+    ("spam-complaint.json", SpamComplaint, "spam_complaint"),
+    ("delivery.json", Delivery, "delivery"),
+    ("open.json", Open, "open"),
+    ("click.json", Click, "click"),
+    ("subscription-change.json", SubscriptionChange, "subscription_change"),
+]
+
+
+@pytest.mark.parametrize(("filename", "cls", "signal"), EVENT_PAYLOADS)
 def test_each_event_type_sends_its_signal_then_webhook_event(
     client: Client, received: Received, filename: str, cls: type, signal: str
 ) -> None:
@@ -141,6 +143,92 @@ def test_inbound_url(client: Client, received: Received) -> None:
     assert isinstance(message, Inbound)
     assert message.mailbox_hash == "ticket-1234"
     assert message.attachments[0].content == b"Hello, attachment!"
+
+
+@pytest.mark.parametrize(
+    ("filename", "record_type"),
+    [(name, cls.__name__) for name, cls, _ in EVENT_PAYLOADS]
+    + [("unknown-record-type.json", "SomethingNew")],
+)
+def test_an_outbound_event_at_the_inbound_url_is_400_with_a_warning_and_no_signal(
+    client: Client,
+    received: Received,
+    caplog: pytest.LogCaptureFixture,
+    filename: str,
+    record_type: str,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="postmark.django"):
+        response = post(client, INBOUND, payload(filename))
+    assert response.status_code == 400
+    assert received.calls == []
+    text = response.content.decode()
+    assert text == (
+        f"This looks like an outbound {record_type} event, but it was posted to the inbound "
+        f"webhook URL ({INBOUND}): point Postmark's {record_type} webhook (the message stream's "
+        "Webhooks page) at the events webhook URL (/postmark/events) instead; only the server's "
+        "inbound webhook belongs here."
+    )
+    (record,) = [r for r in caplog.records if r.name == "postmark.django"]
+    assert record.levelno == logging.WARNING
+    assert text in record.getMessage()
+
+
+def test_an_empty_object_at_the_inbound_url_is_400(client: Client, received: Received) -> None:
+    response = post(client, INBOUND, b'{"ServerId": 23, "DeliveredAt": "2024-05-14T16:30:52Z"}')
+    assert response.status_code == 400
+    assert response.content.startswith(b"This is not inbound email")
+    assert received.calls == []
+
+
+def test_inbound_email_at_the_events_url_is_400_with_a_warning_and_no_signal(
+    client: Client, received: Received, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="postmark.django"):
+        response = post(client, EVENTS, payload("inbound.json"))
+    assert response.status_code == 400  # Postmark retries inbound: nothing is lost
+    assert received.calls == []
+    text = response.content.decode()
+    assert text.startswith(
+        f"This looks like an inbound email, but it was posted to the outbound events webhook "
+        f"URL ({EVENTS}): point the server's inbound webhook (InboundHookUrl) at the inbound "
+        "webhook URL (/postmark/inbound) instead"
+    )
+    (record,) = [r for r in caplog.records if r.name == "postmark.django"]
+    assert record.levelno == logging.WARNING and text in record.getMessage()
+
+
+def test_the_wrong_webhook_message_names_the_url_it_was_posted_to(
+    client: Client, received: Received
+) -> None:
+    custom = basic_auth_header("custom", "view-secret")
+    response = post(client, "/custom/events/", b'{"FromFull": {}}', HTTP_AUTHORIZATION=custom)
+    assert response.status_code == 400
+    assert b"events webhook URL (/custom/events/): point" in response.content
+    assert received.calls == []
+
+
+#: A URLconf that mounts the views at paths of its own, without the ``postmark`` namespace.
+urlpatterns = [path("hooks/inbound/", InboundWebhookView.as_view())]
+
+
+def test_without_the_packages_urls_the_message_names_only_the_url_posted_to(
+    settings: Any, client: Client, received: Received
+) -> None:
+    settings.ROOT_URLCONF = __name__
+    response = post(client, "/hooks/inbound/", payload("delivery.json"))
+    assert response.status_code == 400
+    assert b"inbound webhook URL (/hooks/inbound/): point Postmark's Delivery" in response.content
+    assert b"at the events webhook URL instead;" in response.content
+    assert received.calls == []
+
+
+def test_postmarks_check_payload_is_received(client: Client, received: Received) -> None:
+    # The inbound webhook's "Check" button: attachments carry their bytes in Data.
+    response = post(client, INBOUND, payload("inbound-check.json"))
+    assert response.status_code == 200
+    assert received.names() == ["inbound", "webhook_event"]
+    content = received.event().attachments[0].content
+    assert content == b"This is attachment contents, base-64 encoded."
 
 
 def test_urls_work_with_and_without_trailing_slash(client: Client, received: Received) -> None:

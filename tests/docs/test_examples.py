@@ -261,6 +261,8 @@ def check_command(block: Block, argv: list[str]) -> None:
             assert re.search(rf"^{re.escape(target)}:", makefile, re.MULTILINE), where
     elif argv[0] == "curl":
         check_curl(where, argv)
+    elif argv[0] == "sh":
+        assert (ROOT / argv[1]).is_file(), f"{where}: no such script"
     else:
         pytest.fail(f"{where}: the docs tests do not know how to check {argv[0]!r}")
 

@@ -10,6 +10,8 @@ and nesting around the depth limit and far beyond it.
 from __future__ import annotations
 
 import json
+import math
+from email.message import EmailMessage
 from typing import Any
 
 from hypothesis import given, settings
@@ -18,8 +20,10 @@ from hypothesis import strategies as st
 from postmark.webhooks import (
     EVENT_TYPES,
     MAX_DEPTH,
+    Inbound,
     WebhookError,
     WebhookEvent,
+    WrongWebhook,
     parse_event,
     parse_inbound,
 )
@@ -62,13 +66,14 @@ FIELDS = [
     "Content", "DeliveredAt", "ReceivedAt", "Client", "OS", "Geo", "FirstOpen", "ReadSeconds",
     "ChangedAt", "SuppressSending", "FromFull", "ToFull", "CcFull", "BccFull", "Date",
     "Headers", "Attachments", "OriginalRecipient", "StrippedTextReply", "MailboxHash",
+    "RawEmail", "ServerId",
 ]  # fmt: skip
 record_types = st.one_of(st.sampled_from(sorted(EVENT_TYPES)), st.none(), json_values)
 # Postmark-shaped objects: the fields every event reads, holding any JSON value
 # (or a list of small objects, so the readers of inbound lists' items run too).
 items = st.lists(
     st.dictionaries(
-        st.sampled_from(["Email", "Name", "Value", "Content", "ContentLength"]), scalars
+        st.sampled_from(["Email", "Name", "Value", "Content", "Data", "ContentLength"]), scalars
     ),
     max_size=3,
 )
@@ -100,6 +105,10 @@ bodies = st.one_of(
 )
 
 
+KINDS = {"bounced", "deferred", "autoresponded", "delivered", "opened", "clicked", "complained",
+         "unsubscribed", "subscribed", "inbound", "unknown"}  # fmt: skip
+
+
 def event_or_webhook_error(parse: Any, body: Any) -> None:
     try:
         event = parse(body)
@@ -107,6 +116,20 @@ def event_or_webhook_error(parse: Any, body: Any) -> None:
         return
     assert isinstance(event, WebhookEvent)
     assert isinstance(event.raw, dict)
+    assert event.kind in KINDS
+    if isinstance(event, Inbound):
+        read_inbound_helpers(event)
+
+
+def read_inbound_helpers(message: Inbound) -> None:
+    """The helpers read headers, attachments and RawEmail on demand: they must not raise either."""
+    assert message.raw_message is None or isinstance(message.raw_message, EmailMessage)
+    assert message.envelope_sender is None or message.envelope_sender.strip()
+    score = message.spam_score
+    assert score is None or math.isfinite(score)
+    assert message.spam_detected in (None, True, False)
+    for attachment in message.attachments:
+        assert isinstance(attachment.content, bytes)
 
 
 @FAST
@@ -142,11 +165,51 @@ def test_any_decoded_mapping_is_an_event_or_a_webhook_error(data: dict[str, Any]
     event_or_webhook_error(parse_inbound, data)
 
 
+INBOUND_ONLY = {"FromFull", "ToFull", "CcFull", "BccFull", "OriginalRecipient", "RawEmail",
+                "StrippedTextReply", "MailboxHash", "Headers", "Attachments"}  # fmt: skip
+
+
 @FAST
 @given(payloads)
 def test_a_postmark_shaped_object_within_the_limits_is_always_an_event(
     data: dict[str, Any],
 ) -> None:
     body = json.dumps(data).encode()
-    assert isinstance(parse_event(body), WebhookEvent)
-    assert isinstance(parse_inbound(body), WebhookEvent)
+    assert isinstance(parse_event(body, accept_inbound=True), WebhookEvent)
+    # ... of the webhook it belongs to; the other one refuses it with WrongWebhook.
+    record_type = data.get("RecordType")
+    inbound = record_type == "Inbound" or (record_type is None and bool(INBOUND_ONLY & set(data)))
+    try:
+        assert isinstance(parse_inbound(body), Inbound) and inbound
+    except WrongWebhook as error:
+        assert not inbound and error.expected == "inbound"
+    try:
+        assert not isinstance(parse_event(body), Inbound) and not inbound
+    except WrongWebhook as error:
+        assert inbound and error.expected == "events"
+
+
+# The headers the inbound helpers read, holding any text (or JSON value), in any order.
+helper_headers = st.lists(
+    st.fixed_dictionaries(
+        {
+            "Name": st.sampled_from(
+                ["Return-Path", "Received-SPF", "X-Spam-Score", "X-Spam-Status", "return-path"]
+            ),
+            "Value": st.one_of(
+                st.text(max_size=60),
+                hostile_text,
+                scalars,
+                st.from_regex(r"(envelope-from=|domain of |score=|<)[\x00-\x7f]{0,30}"),
+            ),
+        }
+    ),
+    max_size=5,
+)
+
+
+@FAST
+@given(helper_headers, st.one_of(st.none(), st.text(max_size=300)))
+def test_the_inbound_helpers_never_raise(headers: list[dict[str, Any]], raw: str | None) -> None:
+    message = parse_inbound({"FromFull": {}, "Headers": headers, "RawEmail": raw})
+    read_inbound_helpers(message)
