@@ -9,6 +9,7 @@ and 400 for any other :class:`WebhookError`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -119,6 +120,10 @@ def load_payload(
         except RecursionError:
             raise _too_deep() from None
         except (TypeError, ValueError) as error:  # UnicodeDecodeError is a ValueError
+            # Newer Pythons parse deeper before giving up, so an unterminated deep
+            # body fails as invalid JSON instead of RecursionError: say why alike.
+            if _text_deeper_than(body, MAX_DEPTH):
+                raise _too_deep() from None
             raise WebhookError(f"The webhook body is not valid JSON ({error}).") from None
         if not isinstance(data, dict):
             raise WebhookError(
@@ -128,6 +133,24 @@ def load_payload(
     if _deeper_than(data, MAX_DEPTH):
         raise _too_deep()
     return data
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _text_deeper_than(body: object, limit: int) -> bool:
+    """Whether JSON text opens more than ``limit`` nested arrays or objects (error path only)."""
+    if isinstance(body, (bytes, bytearray)):
+        body = bytes(body).decode("utf-8", "replace")
+    if not isinstance(body, str):
+        return False
+    depth = 0
+    for match in _BRACKET.finditer(_STRING.sub('""', body)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
 
 
 def _size_over(body: object, limit: int) -> bool:
