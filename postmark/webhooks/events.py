@@ -189,6 +189,23 @@ class Geo:
         )
 
 
+@dataclass(frozen=True)
+class _TrackingEvent(OutboundEvent):
+    """What an Open and a Click share: who, when, and with what."""
+
+    recipient: str | None
+    received_at: datetime | None
+    platform: str | None
+    user_agent: str | None
+    client: Agent | None
+    os: Agent | None
+    geo: Geo | None
+
+    @classmethod
+    def _common(cls, data: Mapping[str, Any], record_type: str) -> dict[str, Any]:
+        return {**super()._common(data, record_type), **_tracking_fields(data)}
+
+
 def _tracking_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "recipient": _str(data.get("Recipient")),
@@ -202,18 +219,11 @@ def _tracking_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Open(OutboundEvent):
+class Open(_TrackingEvent):
     """``RecordType: "Open"``: ``recipient`` opened the message (needs TrackOpens and HTML)."""
 
     _kind: ClassVar[str] = "opened"
 
-    recipient: str | None
-    received_at: datetime | None
-    platform: str | None
-    user_agent: str | None
-    client: Agent | None
-    os: Agent | None
-    geo: Geo | None
     first_open: bool
     read_seconds: int | None
 
@@ -221,25 +231,17 @@ class Open(OutboundEvent):
     def from_dict(cls, data: Mapping[str, Any]) -> Open:
         return cls(
             **cls._common(data, "Open"),
-            **_tracking_fields(data),
             first_open=bool(_bool(data.get("FirstOpen"))),
             read_seconds=_int(data.get("ReadSeconds")),
         )
 
 
 @dataclass(frozen=True)
-class Click(OutboundEvent):
+class Click(_TrackingEvent):
     """``RecordType: "Click"``: ``recipient`` followed ``original_link`` (needs TrackLinks)."""
 
     _kind: ClassVar[str] = "clicked"
 
-    recipient: str | None
-    received_at: datetime | None
-    platform: str | None
-    user_agent: str | None
-    client: Agent | None
-    os: Agent | None
-    geo: Geo | None
     click_location: str | None
     original_link: str | None
 
@@ -247,7 +249,6 @@ class Click(OutboundEvent):
     def from_dict(cls, data: Mapping[str, Any]) -> Click:
         return cls(
             **cls._common(data, "Click"),
-            **_tracking_fields(data),
             click_location=_str(data.get("ClickLocation")),
             original_link=_str(data.get("OriginalLink")),
         )
