@@ -28,10 +28,12 @@ from postmark.exceptions import (
     UnauthorizedError,
     UnprocessableEntityError,
 )
+from postmark.fastjson import encode_large
 from postmark.outcomes import (
     BatchResult,
     SendOutcome,
     SendResponse,
+    accepted_ids,
     failed_outcome,
     missing_answer,
     outcome_from_entry,
@@ -68,6 +70,10 @@ def to_payload(message: Any) -> dict[str, Any]:
     used as it is, not checked and copied a second time (a large batch
     would pay for it per message; see docs/performance.md).
     """
+    if type(message) is dict:
+        # The usual batch input, a plain dict, has neither method below: checked
+        # on a copy (check_message may rewrite domains; the caller's dict stays).
+        return check_message(dict(message))
     if hasattr(message, "to_postmark"):
         checked: dict[str, Any] = message.to_postmark()
         return checked
@@ -219,10 +225,15 @@ class BatchPlan:
         self.max_count = max_count or type(self).max_count
         self.max_bytes = max_bytes or type(self).max_bytes
         self.outcomes: dict[int, SendOutcome] = {}
-        self._groups: dict[str, list[tuple[int, dict[str, Any]]]] = {
-            BATCH: [],
-            BATCH_WITH_TEMPLATES: [],
+        # Per endpoint, the caller's indexes and their payloads, side by side:
+        # a run of 500 is then two slices.
+        self._groups: dict[str, tuple[list[int], list[dict[str, Any]]]] = {
+            BATCH: ([], []),
+            BATCH_WITH_TEMPLATES: ([], []),
         }
+        # (indexes, entries) of each request whose every message Postmark
+        # accepted: their outcomes are made by the BatchResult when read.
+        self._accepted: list[tuple[list[int], list[Any]]] = []
         self.stopped_by: PostmarkError | None = None
 
     @classmethod
@@ -244,8 +255,17 @@ class BatchPlan:
 
     def add_payload(self, index: int, payload: dict[str, Any]) -> None:
         """Add a payload the caller has already built and checked."""
-        path = BATCH_WITH_TEMPLATES if is_template_message(payload) else BATCH
-        self._groups[path].append((index, payload))
+        self.add_payloads(((index, payload),))
+
+    def add_payloads(self, indexed: Iterable[tuple[int, dict[str, Any]]]) -> None:
+        """:meth:`add_payload` for each ``(index, payload)``, in one call."""
+        groups = self._groups
+        for index, payload in indexed:
+            indexes, payloads = groups[
+                BATCH_WITH_TEMPLATES if is_template_message(payload) else BATCH
+            ]
+            indexes.append(index)
+            payloads.append(payload)
 
     def refuse(self, index: int, error: PostmarkError) -> None:
         """Record that the message at ``index`` was refused before sending."""
@@ -254,7 +274,9 @@ class BatchPlan:
     def pending(self) -> Iterator[Chunk]:
         """The requests to make, in order; after a 401 the rest fail without being sent."""
         chunks = [
-            chunk for path, group in self._groups.items() for chunk in self._encode(path, group)
+            chunk
+            for path, (indexes, payloads) in self._groups.items()
+            for chunk in self._encode(path, indexes, payloads)
         ]
         for chunk in chunks:
             if self.stopped_by is not None:
@@ -265,6 +287,10 @@ class BatchPlan:
     def answered(self, chunk: Chunk, answer: Any) -> None:
         """One outcome per message of ``chunk`` from Postmark's 200 answer."""
         entries = answer if isinstance(answer, list) else []
+        answers = entries[: len(chunk.indexes)]
+        if len(answers) == len(chunk.indexes) and accepted_ids(answers) is not None:
+            self._accepted.append((chunk.indexes, answers))  # outcomes made when read
+            return
         for position, index in enumerate(chunk.indexes):
             self.outcomes[index] = (
                 outcome_from_entry(index, entries[position])
@@ -280,13 +306,15 @@ class BatchPlan:
 
     def result(self) -> BatchResult:
         """Every outcome, in the order of the callers' indexes."""
-        return BatchResult([self.outcomes[i] for i in sorted(self.outcomes)])
+        return BatchResult.from_answers(self.outcomes, self._accepted)
 
     def _settle(self, chunk: Chunk, error: PostmarkError) -> None:
         self.outcomes.update((i, failed_outcome(i, error)) for i in chunk.indexes)
 
-    def _encode(self, path: str, group: list[tuple[int, dict[str, Any]]]) -> Iterator[Chunk]:
-        """Request bodies for ``group`` (index, payload), ``max_count`` messages at most.
+    def _encode(
+        self, path: str, indexes: list[int], payloads: list[dict[str, Any]]
+    ) -> Iterator[Chunk]:
+        """Request bodies for ``payloads`` (of ``indexes``), ``max_count`` messages at most.
 
         Each run of ``max_count`` is encoded with one ``json`` call. A body of
         at most 10 MB proves every message in it is under Postmark's 10 MB
@@ -296,18 +324,18 @@ class BatchPlan:
         refuse the message at fault alone.
         """
         wrap = _WRAP[path]
-        for start in range(0, len(group), self.max_count):
-            run = group[start : start + self.max_count]
-            payloads = [payload for _, payload in run]
+        for start in range(0, len(payloads), self.max_count):
+            run = payloads[start : start + self.max_count]
+            run_indexes = indexes[start : start + self.max_count]
             try:
-                body = encode_json(payloads if path == BATCH else {"Messages": payloads})
+                body = encode_large(run if path == BATCH else {"Messages": run})
             except (TypeError, ValueError):
                 body = None  # some message JSON cannot carry: find it below
             if body is not None and len(body) <= min(MAX_MESSAGE_BYTES, self.max_bytes):
-                yield Chunk([index for index, _ in run], body, path)
+                yield Chunk(run_indexes, body, path)
                 continue
             encoded: list[tuple[int, bytes]] = []
-            for index, payload in run:
+            for index, payload in zip(run_indexes, run, strict=True):
                 try:
                     single = encode(payload)
                     check_encoded_size(single)
