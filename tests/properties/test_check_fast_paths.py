@@ -95,6 +95,7 @@ address_like = st.one_of(
     st.builds(lambda a: f'"{a}" <x@example.com>', tricky_text),
     # LATIN SMALL LETTER LONG S: matches only the case-insensitive _ADDRESS.
     st.builds(lambda a: "\u017f" + a, plain_address),
+    st.builds(lambda a: "x" * 240 + a, plain_address),  # around From's 255 characters
     st.builds(lambda a: f".{a}", plain_address),
     st.builds(lambda a: a.replace("@", "..@"), plain_address),
     st.builds(lambda a: f"{a}.", plain_address),
@@ -204,6 +205,23 @@ pmmail_fields = st.fixed_dictionaries(
         "metadata": st.dictionaries(st.sampled_from(["k", "K"]), st.text(max_size=3), max_size=2),
     },
 )
+# Messages of text fields only, most of them complete: the short way's own shape.
+text_only_fields = st.fixed_dictionaries(
+    {
+        "to": st.one_of(plain_address, named_address),
+        "subject": st.text(st.characters(codec="ascii"), min_size=1, max_size=20),
+        "text_body": st.text(min_size=1, max_size=20),
+    },
+    optional={
+        "sender": st.one_of(plain_address, named_address, st.just("")),
+        "cc": plain_address,
+        "bcc": st.one_of(plain_address, st.just("")),
+        "reply_to": named_address,
+        "tag": tricky_text,
+        "html_body": st.text(max_size=5),
+        "message_stream": st.sampled_from(["outbound", "broadcast", "bad\nstream"]),
+    },
+)
 defaults = st.builds(
     _Defaults, st.one_of(st.none(), st.just(""), plain_address, tricky_text), st.booleans()
 )
@@ -244,13 +262,30 @@ def warnings_of(run: Any) -> tuple[Any, list[str]]:
 
 
 @MANY
-@given(fields=pmmail_fields, settings=defaults)
+@given(fields=st.one_of(pmmail_fields, text_only_fields), settings=defaults)
 def test_pmmail_payload_the_short_way_is_the_long_way(
     fields: dict[str, Any], settings: _Defaults
 ) -> None:
     message = PMMail(**fields)
     short = warnings_of(lambda: short_way(message, settings))
     assert short == warnings_of(lambda: long_way(message, settings))
+
+
+def test_track_opens_from_the_settings_the_short_way() -> None:
+    message = PMMail(
+        sender="a@example.com",
+        to="b@example.com",
+        subject="s",
+        text_body="t",
+        message_stream="outbound",
+    )
+    payload, logged = warnings_of(lambda: message._payload(_Defaults(None, True)))
+    assert list(payload) == ["From", "To", "Subject", "TextBody", "TrackOpens", "MessageStream"]
+    assert payload["TrackOpens"] is True
+    assert logged == [
+        ".track_opens set to True with no .html_body set. "
+        "Tracking opens will not work; message will still send."
+    ]
 
 
 def test_a_plain_pmmail_takes_the_short_way() -> None:
