@@ -40,6 +40,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from .. import servers
 from ..app import App
 from ..store.events import EventRow
 from ..store.outbound import BounceRow, MessageRow, NewBounce, SuppressionRow
@@ -150,6 +151,18 @@ def trigger(app: App, request: Any) -> list[EventRow]:
     before = len(app.store.events(message.message_id))
     _HANDLERS[kind](app, message, recipient, request)
     return app.store.events(message.message_id)[before:]
+
+
+def trigger_on_holder(root: App, request: Any) -> list[EventRow]:
+    """:func:`trigger` on the server that stored ``request["message_id"]``.
+
+    The one entry for a wanted event: ``POST /__sandbox/events`` and the
+    inbox's simulate buttons both come here, so both record the same events
+    and post the same webhooks.
+    """
+    message_id = request.get("message_id") if isinstance(request, dict) else None
+    server = servers.holding(root, message_id if isinstance(message_id, str) else None)
+    return trigger(server, request)
 
 
 def _message(app: App, message_id: Any) -> MessageRow:
