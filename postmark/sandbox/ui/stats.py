@@ -1,0 +1,102 @@
+"""``GET /inbox/stats?stream=&tag=``: sends, bounces, spam complaints, opens and clicks
+per day, drawn as inline SVG from the sandbox's own data.
+
+The numbers are the Stats API's (:mod:`.stats_series`, over
+:mod:`postmark.sandbox.rules.stats`); the charts are :mod:`.svg_chart`; a
+table under each chart holds the same numbers for screen readers and for
+copying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..http.router import Context, Reply, Router
+from ..rules.stats import StatsFilter
+from .format import esc
+from .layout import page
+from .stats_series import activity, bounce_types, filter_choices
+from .svg_chart import Series, bar_chart, line_chart
+
+routes = Router()
+PATH = "/inbox/stats"
+
+
+@routes.route("GET", PATH, auth="none")
+def stats_page(ctx: Context) -> Reply:
+    """Totals, the activity chart and the bounce-type chart for one stream and tag (or all)."""
+    store = ctx.app.store
+    stream, tag = ctx.arg("stream") or "", ctx.arg("tag") or ""
+    flt = StatsFilter(tag=tag or None, stream=stream or None)
+    streams, tags = filter_choices(store)
+    found = activity(store, flt)
+    totals = "".join(
+        f'<dt>{esc(name)}</dt><dd data-total="{esc(name)}">{count}</dd>'
+        for name, count in found.totals.items()
+    )
+    scope = f"stream {stream or 'all'}, tag {tag or 'all'}"
+    if found.days:
+        series = [Series(name, counts) for name, counts in found.counts.items()]
+        chart = line_chart(
+            "activity-chart",
+            "Activity per day",
+            found.days,
+            series,
+            description=f"Sends, bounces, spam complaints, opens and clicks per day ({scope}).",
+        )
+        charts = f"<h2>Per day</h2><figure>{chart}</figure>{_table(found.days, series)}"
+    else:
+        charts = '<p class="muted" id="no-stats">Nothing was sent or recorded for this filter.</p>'
+    kinds = bounce_types(store, flt)
+    if kinds:
+        labels, counts = [k for k, _ in kinds], [n for _, n in kinds]
+        bars = bar_chart(
+            "bounce-chart",
+            "Bounces by type",
+            labels,
+            counts,
+            series_name="Bounces",
+            description=f"Every bounce by Postmark bounce type ({scope}).",
+        )
+        charts += f"<h2>Bounces by type</h2><figure>{bars}</figure>"
+    body = (
+        "<h1>Stats</h1>"
+        f"{_filters(streams, tags, stream, tag)}"
+        f'<dl class="fields totals">{totals}</dl>{charts}'
+        '<p class="muted">Counted as Postmark\'s Stats API counts them (GET /stats/outbound/...), '
+        "per day in US Eastern time. Bounced leaves out spam complaints and SMTP API errors.</p>"
+    )
+    return page(ctx, "Stats", body, nav="stats")
+
+
+def _filters(streams: list[str], tags: list[str], stream: str, tag: str) -> str:
+    return (
+        f'<form method="get" action="{PATH}" class="filters">'
+        f'<label for="stream">Stream</label> {_select("stream", streams, stream)} '
+        f'<label for="tag">Tag</label> {_select("tag", tags, tag)} '
+        '<button type="submit">Show</button></form>'
+    )
+
+
+def _select(name: str, options: list[str], chosen: str) -> str:
+    # A chosen value nobody used still shows as chosen (and counts nothing), never "All".
+    values = options if not chosen or chosen in options else [*options, chosen]
+    items = ['<option value="">All</option>'] + [
+        f'<option value="{esc(v)}"{" selected" if v == chosen else ""}>{esc(v)}</option>'
+        for v in values
+    ]
+    return f'<select id="{name}" name="{name}">{"".join(items)}</select>'
+
+
+def _table(days: list[str], series: Sequence[Series]) -> str:
+    head = "".join(f"<th scope=col>{esc(s.name)}</th>" for s in series)
+    rows = "".join(
+        f"<tr><th scope=row>{esc(d)}</th>"
+        + "".join(f"<td>{int(s.values[i])}</td>" for s in series)
+        + "</tr>"
+        for i, d in enumerate(days)
+    )
+    return (
+        "<details><summary>The numbers</summary><table><thead><tr><th scope=col>Day</th>"
+        f"{head}</tr></thead><tbody>{rows}</tbody></table></details>"
+    )

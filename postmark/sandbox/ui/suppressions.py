@@ -1,0 +1,79 @@
+"""Suppressions of every outbound stream, each with Reactivate where Postmark allows it.
+
+``GET /inbox/suppressions``
+    One table per outbound stream: address, reason, origin, since when.
+``POST /inbox/suppressions/reactivate`` (form: ``stream``, ``email``)
+    Exactly ``POST /message-streams/{stream}/suppressions/delete`` for one
+    address (:func:`postmark.sandbox.rules.reactivation.delete_suppression`);
+    303 back, or the refusal (spam complaints and recipients' unsubscribes
+    stay).
+"""
+
+from __future__ import annotations
+
+from ..http.router import Context, Reply, Router
+from ..rules.reactivation import NO_AUTHORITY, delete_suppression, removable
+from ..store.outbound import SuppressionRow
+from .format import esc, when
+from .forms import field, post_form, redirect
+from .layout import page
+from .refusal import refused
+
+routes = Router()
+PATH = "/inbox/suppressions"
+
+
+@routes.route("GET", PATH, auth="none")
+def suppression_list(ctx: Context) -> Reply:
+    """Every outbound stream's suppressions, oldest first."""
+    store = ctx.app.store
+    streams = [s for s in store.streams() if s.type != "Inbound"]
+    sections = []
+    for stream in streams:
+        rows = store.suppressions(stream.id)
+        table = (
+            "<table><thead><tr><th>Email</th><th>Reason</th><th>Origin</th><th>Since</th>"
+            "<th>Action</th></tr></thead><tbody>"
+            + "".join(_row(ctx, r) for r in rows)
+            + "</tbody></table>"
+            if rows
+            else '<p class="muted">Nobody is suppressed on this stream.</p>'
+        )
+        sections.append(
+            f'<section id="stream-{esc(stream.id)}"><h2>{esc(stream.name)} '
+            f'<span class="muted">({esc(stream.id)}, {len(rows)})</span></h2>{table}</section>'
+        )
+    body = (
+        "<h1>Suppressions</h1><p class=\"muted\">Sends to a suppressed address are refused "
+        "(ErrorCode 406). Hard bounces and your own suppressions can be reactivated; spam "
+        "complaints and recipients' unsubscribes cannot.</p>" + "".join(sections)
+    )
+    return page(ctx, "Suppressions", body, nav="suppressions")
+
+
+def _row(ctx: Context, row: SuppressionRow) -> str:
+    action = (
+        post_form(ctx, f"{PATH}/reactivate", "Reactivate", {"stream": row.stream, "email": row.email})
+        if removable(row)
+        else '<span class="muted">cannot be reactivated</span>'
+    )
+    return (
+        f'<tr data-email="{esc(row.email.lower())}"><td>{esc(row.email)}</td>'
+        f"<td>{esc(row.reason)}</td><td>{esc(row.origin)}</td><td>{when(row.created_ts)}</td>"
+        f"<td>{action}</td></tr>"
+    )
+
+
+@routes.route("POST", f"{PATH}/reactivate", auth="none")
+def reactivate(ctx: Context) -> Reply:
+    """Lift one suppression, as the API's suppressions delete does."""
+    stream, email = field(ctx, "stream"), field(ctx, "email")
+    if ctx.app.store.stream(stream) is None:
+        return refused(ctx, "Cannot reactivate", f"There is no stream '{stream}'.", PATH, status=404)
+    if ctx.app.store.suppression(stream, email) is None:
+        reason = f"'{email}' is not suppressed on the stream '{stream}'."
+        return refused(ctx, "Cannot reactivate", reason, PATH, status=404)
+    result = delete_suppression(ctx.app.store, stream, email)
+    if result["Status"] != "Deleted":
+        return refused(ctx, "Cannot reactivate", str(result["Message"] or NO_AUTHORITY), PATH)
+    return redirect(f"{PATH}#stream-{stream}")
