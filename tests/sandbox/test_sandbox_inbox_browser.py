@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from postmark.sandbox import Sandbox
-from postmark.sandbox.ui import inbox
+from postmark.sandbox.ui import layout, message_html
 
 pytestmark = pytest.mark.browser
 
@@ -209,8 +209,8 @@ def test_the_check_fails_when_protection_is_removed(
     expected: set[str],
 ) -> None:
     """Switching protections off makes the same page leak, so the zero above means something."""
-    monkeypatch.setattr(inbox, "BODY_CSP", "default-src *; script-src * 'unsafe-inline'")
-    monkeypatch.setattr(inbox, "IFRAME_SANDBOX", iframe_sandbox)
+    monkeypatch.setattr(layout, "BODY_CSP", "default-src *; script-src * 'unsafe-inline'")
+    monkeypatch.setattr(message_html, "IFRAME_SANDBOX", iframe_sandbox)
     message_id = send_evil(sandbox, recorder.origin)
     dump_dom(f"{sandbox.url}/inbox/messages/{message_id}", tmp_path / "profile")
     assert expected <= set(recorder.remote_hits()), recorder.remote_hits()
