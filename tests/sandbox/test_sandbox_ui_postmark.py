@@ -7,6 +7,7 @@ changes anything.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -63,9 +64,8 @@ def test_bounce_page_shows_type_flag_and_dump(sandbox: Sandbox, api: Api) -> Non
     assert "Hard bounce (HardBounce, code 1)" in text
     assert 'data-field="Inactive">yes' in text and 'data-field="Can activate">yes' in text
     dump = api.get(f"/bounces/{bounce_id}/dump").json["Body"]
-    assert dump and json.dumps(dump)[1:40] not in ("",)
-    assert re.sub(r"&amp;", "&", text).count("a&b@example.com") >= 2  # escaped, shown
-    assert "<b>" not in text.split("<main", 1)[1] or True
+    assert dump and html.escape(dump) in text  # the raw bounce, escaped
+    assert "a&amp;b@example.com" in text and "a&b@example.com" not in text
     assert f'action="/inbox/bounces/{bounce_id}/activate"' in text
     assert page(api, "/inbox/bounces/999999").status == 404
 
@@ -184,7 +184,9 @@ def test_simulate_records_the_event_like_the_admin_route(sandbox: Sandbox, api: 
     for kind in ("open", "click", "bounce", "spam", "subscription"):
         assert f'data-simulate="{kind}"' in text
     path = f"/inbox/messages/{message_id}/simulate"
-    assert post_form(sandbox, api, path, {"type": "open", "recipient": "b@example.com"}).status == 303
+    assert (
+        post_form(sandbox, api, path, {"type": "open", "recipient": "b@example.com"}).status == 303
+    )
     fields = {"type": "bounce", "recipient": "a@example.com", "bounce_type": "SoftBounce"}
     assert post_form(sandbox, api, path, fields).status == 303
     listed = api.get(f"/__sandbox/events?message_id={message_id}").json["Events"]
@@ -202,12 +204,16 @@ def test_simulate_reports_what_the_sandbox_refuses(sandbox: Sandbox, api: Api) -
     unknown = post_form(sandbox, api, path, {"type": "open", "extra": "x"})
     assert unknown.status == 400 and "Unknown fields: extra" in unknown.text
     bad_type = post_form(sandbox, api, path, {"type": "bounce", "bounce_type": "Nope"})
-    assert bad_type.status == 400 and "Unknown &#x27;bounce_type&#x27; &#x27;Nope&#x27;" in bad_type.text
+    assert (
+        bad_type.status == 400
+        and "Unknown &#x27;bounce_type&#x27; &#x27;Nope&#x27;" in bad_type.text
+    )
     missing = post_form(sandbox, api, "/inbox/messages/nope/simulate", {"type": "open"})
     assert missing.status == 404
-    assert api.get(f"/__sandbox/events?message_id={message_id}&record_type=Open").json[
-        "TotalCount"
-    ] == 0
+    assert (
+        api.get(f"/__sandbox/events?message_id={message_id}&record_type=Open").json["TotalCount"]
+        == 0
+    )
 
 
 # --- templates -----------------------------------------------------------------------------
@@ -247,7 +253,9 @@ def test_template_list_and_preview_with_the_suggested_model(sandbox: Sandbox, ap
     assert re.search(r'<iframe sandbox="" src="/inbox/templates/\d+/html\?model=', text)
 
 
-def test_preview_renders_the_given_model_escaped_with_the_layout(sandbox: Sandbox, api: Api) -> None:
+def test_preview_renders_the_given_model_escaped_with_the_layout(
+    sandbox: Sandbox, api: Api
+) -> None:
     template_id = _templates(api)
     model = json.dumps({"name": "<Bo>", "company": "ACME"})
     text = page(api, f"/inbox/templates/{template_id}?model={quote(model)}").text
@@ -267,7 +275,7 @@ def test_a_bad_test_model_is_reported_not_replaced(api: Api, model: str, message
     template_id = _templates(api)
     text = page(api, f"/inbox/templates/{template_id}?model={quote(model)}").text
     assert message in text
-    assert f">{model.replace('{', '{')}</textarea>" in text  # the model stays to be fixed
+    assert f">{model}</textarea>" in text  # the model stays, to be fixed
     assert "rendered-subject" not in text
     frame = page(api, f"/inbox/templates/{template_id}/html?model={quote(model)}").text
     assert message in frame
@@ -287,9 +295,7 @@ def _points(text: str, chart: str) -> dict[tuple[str, str], int]:
     }
 
 
-def test_stats_page_charts_sends_and_bounces_per_stream_and_tag(
-    sandbox: Sandbox, api: Api
-) -> None:
+def test_stats_page_charts_sends_and_bounces_per_stream_and_tag(sandbox: Sandbox, api: Api) -> None:
     for _ in range(4):
         sent_id(api, Tag="news")
     for kind in ("HardBounce", "SoftBounce"):
@@ -302,7 +308,10 @@ def test_stats_page_charts_sends_and_bounces_per_stream_and_tag(
     assert len(days) == 1
     (today,) = days
     assert points[("Sent", today)] == 7 and points[("Bounced", today)] == 2
-    assert _points(text, "bounce-chart") == {("Bounces", "HardBounce"): 1, ("Bounces", "SoftBounce"): 1}
+    assert _points(text, "bounce-chart") == {
+        ("Bounces", "HardBounce"): 1,
+        ("Bounces", "SoftBounce"): 1,
+    }
     other = page(api, "/inbox/stats?tag=other").text
     assert _points(other, "activity-chart")[("Sent", today)] == 1
     assert 'data-total="Bounced">0<' in other and "bounce-chart" not in other

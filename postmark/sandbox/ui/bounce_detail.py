@@ -56,9 +56,7 @@ def bounce_page(ctx: Context) -> Reply:
             f"{esc(b['Subject'] or '(no subject)')}</a>",
         ),
     ]
-    items = "".join(
-        f'<dt>{esc(k)}</dt><dd data-field="{esc(k)}">{v}</dd>' for k, v in fields if v
-    )
+    items = "".join(f'<dt>{esc(k)}</dt><dd data-field="{esc(k)}">{v}</dd>' for k, v in fields if v)
     dump = row.dump or "(Postmark keeps no raw message for this bounce.)"
     body = (
         f"<h1>Bounce {row.id}</h1>"

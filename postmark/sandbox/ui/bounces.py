@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..http.router import Context, Reply, Router
 from ..json_shapes import bounce_json
+from .bounce_detail import bounce_path
 from .format import esc, message_path, when
 from .layout import page
 
@@ -19,7 +20,8 @@ def bounce_list(ctx: Context) -> Reply:
     for row in rows:
         b = bounce_json(row, server_id)
         cells.append(
-            f"<tr><td>{b['ID']}</td><td>{when(row.bounced_ts)}</td>"
+            f'<tr><td><a href="{esc(bounce_path(row.id))}">{b["ID"]}</a></td>'
+            f"<td>{when(row.bounced_ts)}</td>"
             f"<td>{esc(b['Name'])} ({esc(b['Type'])})</td><td>{esc(b['Email'])}</td>"
             f"<td>{'yes' if b['Inactive'] else 'no'}</td><td>{esc(b['MessageStream'])}</td>"
             f'<td><a href="{esc(message_path(row.message_id))}">'

@@ -77,7 +77,9 @@ def simulate(ctx: Context) -> Reply:
     form = fields(ctx)
     unknown = sorted(set(form) - FORM_FIELDS)
     if unknown:
-        return refused(ctx, "Not simulated", f"Unknown fields: {', '.join(unknown)}.", back, status=400)
+        return refused(
+            ctx, "Not simulated", f"Unknown fields: {', '.join(unknown)}.", back, status=400
+        )
     if any(len(values) > 1 for values in form.values()):
         return refused(ctx, "Not simulated", "Send each field once.", back, status=400)
     kind = form.get("type", [""])[0]

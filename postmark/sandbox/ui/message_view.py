@@ -10,7 +10,7 @@ from urllib.parse import quote
 from ..http.router import Context, Reply, Router
 from ..json_shapes import message_details
 from ..store.outbound import MessageRow
-from . import message_html
+from . import message_actions, message_html
 from .format import names as _names
 from .layout import not_found as _not_found
 from .layout import page
@@ -44,6 +44,7 @@ def message_page(ctx: Context) -> Reply:
     text = row.content.get("TextBody")
     body = (
         f"<h2>{escape(row.summary['Subject'] or '(no subject)')}</h2>{_fields(row)}"
+        f"{message_actions.actions_bar(ctx, row)}"
         f"<h3>Events</h3>{_events(details['MessageEvents'])}"
         f"<h3>HTML body</h3>{html_part}"
         "<h3>Text body</h3>"

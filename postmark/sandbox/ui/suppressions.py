@@ -44,7 +44,7 @@ def suppression_list(ctx: Context) -> Reply:
             f'<span class="muted">({esc(stream.id)}, {len(rows)})</span></h2>{table}</section>'
         )
     body = (
-        "<h1>Suppressions</h1><p class=\"muted\">Sends to a suppressed address are refused "
+        '<h1>Suppressions</h1><p class="muted">Sends to a suppressed address are refused '
         "(ErrorCode 406). Hard bounces and your own suppressions can be reactivated; spam "
         "complaints and recipients' unsubscribes cannot.</p>" + "".join(sections)
     )
@@ -53,7 +53,9 @@ def suppression_list(ctx: Context) -> Reply:
 
 def _row(ctx: Context, row: SuppressionRow) -> str:
     action = (
-        post_form(ctx, f"{PATH}/reactivate", "Reactivate", {"stream": row.stream, "email": row.email})
+        post_form(
+            ctx, f"{PATH}/reactivate", "Reactivate", {"stream": row.stream, "email": row.email}
+        )
         if removable(row)
         else '<span class="muted">cannot be reactivated</span>'
     )
@@ -69,7 +71,9 @@ def reactivate(ctx: Context) -> Reply:
     """Lift one suppression, as the API's suppressions delete does."""
     stream, email = field(ctx, "stream"), field(ctx, "email")
     if ctx.app.store.stream(stream) is None:
-        return refused(ctx, "Cannot reactivate", f"There is no stream '{stream}'.", PATH, status=404)
+        return refused(
+            ctx, "Cannot reactivate", f"There is no stream '{stream}'.", PATH, status=404
+        )
     if ctx.app.store.suppression(stream, email) is None:
         reason = f"'{email}' is not suppressed on the stream '{stream}'."
         return refused(ctx, "Cannot reactivate", reason, PATH, status=404)
