@@ -189,9 +189,14 @@ def test_simulate_records_the_event_like_the_admin_route(sandbox: Sandbox, api: 
     )
     fields = {"type": "bounce", "recipient": "a@example.com", "bounce_type": "SoftBounce"}
     assert post_form(sandbox, api, path, fields).status == 303
+    clicked = {"type": "click", "recipient": "b@example.com", "link": "https://example.com/b"}
+    assert 'value="https://example.com/b"' in text
+    assert post_form(sandbox, api, path, clicked).status == 303
     listed = api.get(f"/__sandbox/events?message_id={message_id}").json["Events"]
     opens = [e["Payload"] for e in listed if e["RecordType"] == "Open"]
     assert [o["Recipient"] for o in opens] == ["b@example.com"]
+    clicks = [e["Payload"] for e in listed if e["RecordType"] == "Click"]
+    assert [c["OriginalLink"] for c in clicks] == ["https://example.com/b"]
     bounces = api.get(f"/bounces?count=10&offset=0&messageID={message_id}").json["Bounces"]
     assert [(b["Type"], b["Email"]) for b in bounces] == [("SoftBounce", "a@example.com")]
 

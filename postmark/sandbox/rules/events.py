@@ -267,9 +267,15 @@ def _click_location(message: MessageRow, tracking: str, given: Any) -> str:
     return "HTML" if has_html and tracking in _TRACKED_IN["HTML"] else "Text"
 
 
-def _link(message: MessageRow, location: str, given: Any) -> str:
+def links_in(message: MessageRow, location: str) -> list[str]:
+    """The http(s) links a click may name in the ``HTML`` or ``Text`` body, in order."""
     body = str(message.content.get("HtmlBody" if location == "HTML" else "TextBody") or "")
-    links = [m.group(0).rstrip(_LINK_TRAIL) for m in _LINK.finditer(body)]
+    found = [m.group(0).rstrip(_LINK_TRAIL) for m in _LINK.finditer(body)]
+    return list(dict.fromkeys(found))
+
+
+def _link(message: MessageRow, location: str, given: Any) -> str:
+    links = links_in(message, location)
     if given is None:
         if not links:
             raise EventError(f"The message's {location} body has no http(s) link to click.")

@@ -3,7 +3,8 @@ unsubscribe happen to a sent message, webhooks included.
 
 ``POST /inbox/messages/{id}/simulate`` (form: ``type`` = open, click, bounce,
 spam or subscription; ``recipient``, empty for the first one that did not
-bounce; ``bounce_type`` for a bounce) goes through
+bounce; ``link`` for a click, empty for the first tracked one; ``bounce_type``
+for a bounce) goes through
 :func:`postmark.sandbox.rules.events.trigger_on_holder`, the code behind
 ``POST /__sandbox/events``: the same events are recorded and the same
 webhooks posted. Answers 303 back to the message, or the sandbox's refusal
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from ..http.router import Context, Reply, Router
 from ..rules.bounces import BOUNCE_TYPES
-from ..rules.events import EventError, trigger_on_holder
+from ..rules.events import EventError, links_in, trigger_on_holder
 from ..store.outbound import MessageRow
 from .format import esc, message_path
 from .forms import CSRF_FIELD, fields, hidden, redirect
@@ -24,16 +25,9 @@ from .refusal import refused
 
 routes = Router()
 
-# (type, button label): the kinds of POST /__sandbox/events, in the order shown.
-BUTTONS = (
-    ("open", "Open"),
-    ("click", "Click"),
-    ("spam", "Spam complaint"),
-    ("subscription", "Unsubscribe"),
-)
 # A spam complaint has its own button; Postmark cannot fake one as a bounce type.
 BOUNCE_CHOICES = tuple(b for b in BOUNCE_TYPES if b.type != "SpamComplaint")
-FORM_FIELDS = frozenset({CSRF_FIELD, "type", "recipient", "bounce_type"})
+FORM_FIELDS = frozenset({CSRF_FIELD, "type", "recipient", "link", "bounce_type"})
 
 
 def simulate_path(message_id: str) -> str:
@@ -42,30 +36,57 @@ def simulate_path(message_id: str) -> str:
 
 
 def actions_bar(ctx: Context, row: MessageRow) -> str:
-    """The bar: a recipient choice, one button per event kind, a bounce type choice."""
+    """The bar: a recipient choice, then a button per event kind (Click with a link
+    choice, Bounce with a bounce type choice)."""
     recipients = list(row.summary.get("Recipients", []))
-    people = "".join(f'<option value="{esc(r)}">{esc(r)}</option>' for r in recipients)
-    kinds = "".join(
-        f'<option value="{esc(b.type)}">{esc(b.name)} ({esc(b.type)})</option>'
-        for b in BOUNCE_CHOICES
-    )
-    buttons = "".join(
-        f'<button type="submit" name="type" value="{kind}" data-simulate="{kind}">'
-        f"{esc(label)}</button> "
-        for kind, label in BUTTONS
-    )
+    # Every link of either body; the sandbox says so if the one chosen is not tracked.
+    links = list(dict.fromkeys(links_in(row, "HTML") + links_in(row, "Text")))
     return (
         f'<form method="post" action="{esc(simulate_path(row.message_id))}" '
         'class="actions" id="simulate" aria-label="Simulate what a recipient does">'
         f"{hidden(CSRF_FIELD, ctx.app.ui_token)}"
         '<strong>Simulate</strong> <label for="sim-recipient">for</label> '
-        '<select id="sim-recipient" name="recipient">'
-        f'<option value="">first recipient not bounced</option>{people}</select> '
-        f"{buttons}"
-        '<label for="sim-bounce-type">bounce type</label> '
-        f'<select id="sim-bounce-type" name="bounce_type">{kinds}</select> '
-        '<button type="submit" name="type" value="bounce" data-simulate="bounce">Bounce</button>'
-        "</form>"
+        + _select("sim-recipient", "recipient", "first recipient not bounced", recipients)
+        + _button("open", "Open")
+        + '<span class="group"><label for="sim-link">on</label> '
+        + _select("sim-link", "link", "first tracked link", links)
+        + _button("click", "Click")
+        + "</span>"
+        + _button("spam", "Spam complaint")
+        + _button("subscription", "Unsubscribe")
+        + '<span class="group"><label for="sim-bounce-type">type</label> '
+        + _select(
+            "sim-bounce-type",
+            "bounce_type",
+            None,
+            [b.type for b in BOUNCE_CHOICES],
+            [f"{b.name} ({b.type})" for b in BOUNCE_CHOICES],
+        )
+        + _button("bounce", "Bounce")
+        + "</span></form>"
+    )
+
+
+def _select(
+    ident: str,
+    name: str,
+    default: str | None,
+    values: list[str],
+    labels: list[str] | None = None,
+) -> str:
+    """A choice; ``default`` is the empty value's label (the sandbox's own default)."""
+    first = f'<option value="">{esc(default)}</option>' if default is not None else ""
+    options = "".join(
+        f'<option value="{esc(v)}">{esc(text)}</option>'
+        for v, text in zip(values, labels or values, strict=True)
+    )
+    return f'<select id="{ident}" name="{name}">{first}{options}</select> '
+
+
+def _button(kind: str, label: str) -> str:
+    return (
+        f'<button type="submit" name="type" value="{kind}" data-simulate="{kind}">'
+        f"{esc(label)}</button> "
     )
 
 
@@ -87,6 +108,9 @@ def simulate(ctx: Context) -> Reply:
     recipient = form.get("recipient", [""])[0]
     if recipient:
         request["recipient"] = recipient
+    link = form.get("link", [""])[0]
+    if kind == "click" and link:  # the link choice belongs to the Click button only
+        request["link"] = link
     if kind == "bounce":  # the bounce type choice belongs to the Bounce button only
         request["bounce_type"] = form.get("bounce_type", [""])[0] or "HardBounce"
     try:
