@@ -317,6 +317,8 @@ def test_stats_page_charts_sends_and_bounces_per_stream_and_tag(sandbox: Sandbox
         ("Bounces", "HardBounce"): 1,
         ("Bounces", "SoftBounce"): 1,
     }
+    assert _points(text, "tag-chart") == {("Sent", "news"): 6, ("Sent", "other"): 1}
+    assert _points(text, "stream-chart") == {("Sent", "outbound"): 7}
     other = page(api, "/inbox/stats?tag=other").text
     assert _points(other, "activity-chart")[("Sent", today)] == 1
     assert 'data-total="Bounced">0<' in other and "bounce-chart" not in other

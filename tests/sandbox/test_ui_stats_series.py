@@ -46,6 +46,8 @@ def test_sends_and_bounces_match_the_stats_api(sandbox: Sandbox, api: Api) -> No
     tagged = stats_series.activity(store, StatsFilter(tag="NEWS"))
     assert (tagged.totals["Sent"], tagged.totals["Bounced"]) == (4, 1)
     assert stats_series.activity(store, StatsFilter(stream="broadcast")).days == []
+    assert stats_series.sent_by_tag(store, StatsFilter()) == [("news", 4), ("(no tag)", 2)]
+    assert stats_series.sent_by_stream(store, StatsFilter(tag="news")) == [("outbound", 4)]
     assert stats_series.bounce_types(store, StatsFilter()) == [
         ("HardBounce", 1),
         ("SoftBounce", 1),

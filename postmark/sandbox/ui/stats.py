@@ -15,7 +15,7 @@ from ..http.router import Context, Reply, Router
 from ..rules.stats import StatsFilter
 from .format import esc
 from .layout import page
-from .stats_series import activity, bounce_types, filter_choices
+from .stats_series import activity, bounce_types, filter_choices, sent_by_stream, sent_by_tag
 from .svg_chart import Series, bar_chart, line_chart
 
 routes = Router()
@@ -24,7 +24,8 @@ PATH = "/inbox/stats"
 
 @routes.route("GET", PATH, auth="none")
 def stats_page(ctx: Context) -> Reply:
-    """Totals, the activity chart and the bounce-type chart for one stream and tag (or all)."""
+    """Totals, the activity chart and bar charts (bounce types, sends per stream and tag)
+    for one stream and tag (or all)."""
     store = ctx.app.store
     stream, tag = ctx.arg("stream") or "", ctx.arg("tag") or ""
     flt = StatsFilter(tag=tag or None, stream=stream or None)
@@ -47,18 +48,22 @@ def stats_page(ctx: Context) -> Reply:
         charts = f"<h2>Per day</h2><figure>{chart}</figure>{_table(found.days, series)}"
     else:
         charts = '<p class="muted" id="no-stats">Nothing was sent or recorded for this filter.</p>'
-    kinds = bounce_types(store, flt)
-    if kinds:
-        labels, counts = [k for k, _ in kinds], [n for _, n in kinds]
-        bars = bar_chart(
-            "bounce-chart",
-            "Bounces by type",
-            labels,
-            counts,
-            series_name="Bounces",
-            description=f"Every bounce by Postmark bounce type ({scope}).",
-        )
-        charts += f"<h2>Bounces by type</h2><figure>{bars}</figure>"
+    breakdowns = (
+        ("bounce-chart", "Bounces by type", "Bounces", bounce_types(store, flt)),
+        ("stream-chart", "Sent by stream", "Sent", sent_by_stream(store, flt)),
+        ("tag-chart", "Sent by tag", "Sent", sent_by_tag(store, flt)),
+    )
+    for chart_id, title, name, counted in breakdowns:
+        if counted:
+            bars = bar_chart(
+                chart_id,
+                title,
+                [k for k, _ in counted],
+                [n for _, n in counted],
+                series_name=name,
+                description=f"{title} ({scope}).",
+            )
+            charts += f"<h2>{esc(title)}</h2><figure>{bars}</figure>"
     body = (
         "<h1>Stats</h1>"
         f"{_filters(streams, tags, stream, tag)}"

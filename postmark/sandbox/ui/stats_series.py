@@ -11,7 +11,8 @@ filled with zeros so that a chart's x axis is real time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -68,6 +69,20 @@ def bounce_types(store: Store, flt: StatsFilter) -> list[tuple[str, int]]:
     for row in stats.bounces(store, flt):
         counts[row.type] = counts.get(row.type, 0) + 1
     return [(t.type, counts[t.type]) for t in BOUNCE_TYPES if t.type in counts]
+
+
+def sent_by_stream(store: Store, flt: StatsFilter) -> list[tuple[str, int]]:
+    """``(stream, sends)`` for the streams with sends, busiest first."""
+    return _tally(m.stream for m in stats.messages(store, flt))
+
+
+def sent_by_tag(store: Store, flt: StatsFilter) -> list[tuple[str, int]]:
+    """``(tag, sends)`` for the tags with sends (``(no tag)`` for untagged), busiest first."""
+    return _tally(str(m.summary.get("Tag") or "(no tag)") for m in stats.messages(store, flt))
+
+
+def _tally(keys: Iterable[str]) -> list[tuple[str, int]]:
+    return sorted(Counter(keys).items(), key=lambda item: (-item[1], item[0]))
 
 
 def filter_choices(store: Store) -> tuple[list[str], list[str]]:
