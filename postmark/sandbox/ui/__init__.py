@@ -11,13 +11,13 @@ module joins (routes, nav entry, forms). Shared pieces: :mod:`.format`
 from __future__ import annotations
 
 from ..http.router import Router
-from . import bounces, message_html, message_list, message_view, static
+from . import bounces, live, message_actions, message_html, message_list, message_view, static
 from .layout import not_found_page
 
 __all__ = ["PAGES", "not_found_page", "router"]
 
 #: Every page module of the inbox; a new page is one more entry.
-PAGES = (message_list, message_view, message_html, bounces, static)
+PAGES = (message_list, message_view, message_html, message_actions, live, bounces, static)
 
 
 def router() -> Router:
