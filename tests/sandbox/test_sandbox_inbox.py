@@ -103,7 +103,10 @@ def test_message_page(api: Api) -> None:
     assert "Plain &lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "X-Evil" in text and f"/inbox/messages/{message_id}/attachments/0" in text
     assert "&lt;x&gt;.txt" in text
-    assert "Raw JSON" in text and "&lt;h1&gt;Hi&lt;/h1&gt;" in text
+    # The HTML source tab shows the body as highlighted text, never as markup.
+    assert '<span class="hl-tag">&lt;script</span>' in text
+    assert "<h1>Hi</h1>" not in text and "<script>alert" not in text
+    assert 'id="panel-raw"' in text and "X-PM-Message-Id: " + message_id in text
     assert "Delivered" in text
 
 
@@ -174,6 +177,8 @@ def test_unknown_inbox_pages_are_404_html(api: Api, sandbox: Sandbox) -> None:
         "/inbox/messages/nope",
         "/inbox/messages/nope/html",
         "/inbox/messages/nope/attachments/0",
+        "/inbox/messages/nope/eml",
+        "/inbox/static/nope.js",
         "/inbox/nope",
     )
     for path in paths:

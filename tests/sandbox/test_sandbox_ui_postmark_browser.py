@@ -59,7 +59,8 @@ def test_simulated_open_reaches_the_webhook_receiver(
 
     browser.open(f"{sandbox.url}/inbox/messages/{message_id}")
     browser.click("button[data-simulate='open']")
-    browser.wait(lambda: browser.url.endswith(f"/inbox/messages/{message_id}"), "the redirect")
+    browser.wait(lambda: browser.url.endswith("?tab=events"), "the Events tab")
+    assert browser.text("#panel-events").count("Open") >= 1
 
     bodies = posted(sandbox, hook)
     assert [b["RecordType"] for b in bodies] == ["Open"]
@@ -69,6 +70,9 @@ def test_simulated_open_reaches_the_webhook_receiver(
     assert opened["FirstOpen"] is True
     assert (opened["Tag"], opened["MessageStream"]) == ("welcome", "outbound")
     assert opened["Metadata"] == {"user-id": "42"}
+
+    browser.click("#tab-webhooks")  # the call shows on the message's Webhooks tab
+    browser.wait_text("#panel-webhooks", hook.url)
 
 
 def test_stats_chart_shows_sends_and_bounces(browser: Browser, sandbox: Sandbox, api: Api) -> None:

@@ -33,8 +33,13 @@ def test_app_js_runs_in_chromium_and_localises_times(
     browser: Browser, sandbox: Sandbox, api: Api
 ) -> None:
     api.send(Subject="Shell check")
-    browser.open(sandbox.url + "/inbox/bounces")
-    assert browser.js("return getComputedStyle(document.querySelector('header')).display") == "flex"
     browser.open(sandbox.url + "/")
+    # app.css applied (the CSP lets 'self' style sheets in) ...
+    assert browser.js("return getComputedStyle(document.querySelector('header')).display") == "flex"
+    # ... and app.js ran: the UTC text became the reader's local time, UTC kept as the title.
+    stamp = browser.find("td time")
+    iso = stamp.get_attribute("datetime")
+    browser.wait(lambda: stamp.get_attribute("title") == iso, "a localised time")
+    assert not stamp.text.endswith("UTC") and stamp.text
     browser.click("td.subject a")
-    browser.wait_text("h2", "Shell check")
+    browser.wait_text("h1", "Shell check")

@@ -121,6 +121,13 @@ def check_ui_write(request: Request, token: str) -> None:
         raise ApiError(403, "Inbox action without this sandbox's CSRF token refused.", 403)
 
 
+def is_own_navigation(request: Request) -> bool:
+    """Whether a GET came from this sandbox's own pages or a typed URL, so that a side
+    effect as small as marking a message read may follow (never from another site)."""
+    site = request.header("Sec-Fetch-Site")
+    return site is not None and site.lower() in _SAME_SITE_FETCHES
+
+
 def _same_origin(origin: str, host: str | None) -> bool:
     parts = urlsplit(origin)
     return host is not None and parts.scheme == "http" and parts.netloc.lower() == host.lower()

@@ -14,9 +14,11 @@ from ..http.router import Router
 from . import (
     bounce_detail,
     bounces,
+    live,
     message_actions,
     message_html,
     message_list,
+    message_simulate,
     message_view,
     static,
     stats,
@@ -31,8 +33,10 @@ __all__ = ["PAGES", "not_found_page", "router"]
 PAGES = (
     message_list,
     message_view,
-    message_actions,
     message_html,
+    message_actions,
+    message_simulate,
+    live,
     bounces,
     bounce_detail,
     suppressions,

@@ -18,9 +18,8 @@ from ..json_shapes import bounce_json
 from ..rules.reactivation import CANNOT_ACTIVATE, activate, can_activate
 from ..store.outbound import BounceRow
 from .format import esc, message_path, when
-from .forms import post_form, redirect
+from .forms import notice, post_form, redirect
 from .layout import not_found, page
-from .refusal import refused
 
 routes = Router()
 
@@ -90,5 +89,5 @@ def activate_bounce(ctx: Context) -> Reply:
     try:
         activate(ctx.app.store, row)
     except ApiError as err:
-        return refused(ctx, "Cannot activate", err.message, bounce_path(row.id))
+        return notice(ctx, "Cannot activate", err.message, bounce_path(row.id), status=422)
     return redirect(bounce_path(row.id))

@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qs
 
+from ..app import App
 from ..http.router import Context, Reply
-from .format import esc
+from .format import esc, url
 from .layout import PAGE_HEADERS, page
 
 CSRF_FIELD = "csrf"
@@ -27,6 +28,11 @@ CSRF_FIELD = "csrf"
 def hidden(name: str, value: str) -> str:
     """One hidden input."""
     return f'<input type="hidden" name="{esc(name)}" value="{esc(value)}">'
+
+
+def csrf_input(ctx: Context) -> str:
+    """The hidden CSRF field every UI POST form needs (for forms not built by :func:`post_form`)."""
+    return hidden(CSRF_FIELD, ctx.app.ui_token)
 
 
 def post_form(
@@ -40,7 +46,7 @@ def post_form(
     form_id: str | None = None,
 ) -> str:
     """A POST form with the CSRF token, ``fields`` as hidden inputs and one submit button."""
-    inputs = [hidden(CSRF_FIELD, ctx.app.ui_token)]
+    inputs = [csrf_input(ctx)]
     for name, value in (fields or {}).items():
         values = [value] if isinstance(value, str) else list(value)
         inputs.extend(hidden(name, v) for v in values)
@@ -90,3 +96,15 @@ def redirect(location: str) -> Reply:
     """303 See Other to a local path (after a POST)."""
     headers = [("Location", local_path(location)), *PAGE_HEADERS]
     return Reply(303, b"", "text/plain; charset=utf-8", headers)
+
+
+def notice(ctx: Context, title: str, text: str, back: str, status: int = 200) -> Reply:
+    """A short page that says ``text`` and links back."""
+    body = f'<h1>{esc(title)}</h1><p>{esc(text)}</p><p><a href="{esc(back)}">Back</a></p>'
+    return page(ctx, title, body, status=status)
+
+
+def url_with_server(path: str, server: App) -> str:
+    """``path`` showing ``server`` (the default server needs no parameter)."""
+    sid = server.config.server_id
+    return path if sid == 1 else url(path, server=sid)

@@ -60,14 +60,14 @@ COMMON_HEADERS = [
     ("Referrer-Policy", "no-referrer"),
     ("Cache-Control", "no-store"),
 ]
-# The UI's own pages say "same-origin", not "no-referrer": under no-referrer Chromium
-# sends a form POST with "Origin: null", which check_ui_write must refuse; other
-# sites still get no referrer (and email content keeps no-referrer).
+# UI pages send their referrer to themselves only: with "no-referrer" Chromium
+# sends "Origin: null" on the inbox's own form posts, which the guard must refuse.
 PAGE_HEADERS = [
     ("Content-Security-Policy", PAGE_CSP),
     ("X-Frame-Options", "DENY"),
-    *(h for h in COMMON_HEADERS if h[0] != "Referrer-Policy"),
+    ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
+    ("Cache-Control", "no-store"),
 ]
 
 #: (key, label, path) of every entry in the header nav, in order.

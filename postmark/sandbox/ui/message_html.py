@@ -7,6 +7,9 @@
 ``GET /inbox/messages/{id}/attachments/{n}``
     One attachment as a download (``application/octet-stream``, sanitised
     file name).
+``GET /inbox/messages/{id}/eml``
+    The MIME source as a ``.eml`` download: the bytes of
+    ``GET /messages/outbound/{id}/dump``'s ``Body`` (UTF-8).
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from typing import Any
 from urllib.parse import quote
 
 from ..http.router import Context, Reply, Router
+from ..rules.mime import build_mime
 from ..store.outbound import MessageRow
 from . import layout
 from .layout import COMMON_HEADERS, not_found
+from .scope import holding
 
 routes = Router()
 
@@ -27,6 +32,11 @@ routes = Router()
 IFRAME_SANDBOX = 'sandbox=""'
 _CID = re.compile(r"cid:([^\"'\s)>]+)", re.IGNORECASE)
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def stored_message(ctx: Context) -> MessageRow | None:
+    """The message named by the path's ``{id}``, on whichever server stored it."""
+    return holding(ctx.app, ctx.params["id"]).store.message(ctx.params["id"])
 
 
 def request_attachments(row: MessageRow) -> list[dict[str, Any]]:
@@ -54,7 +64,7 @@ def iframe(src: str, title: str, extra: str = "") -> str:
 @routes.route("GET", "/inbox/messages/{id}/html", auth="none")
 def message_html(ctx: Context) -> Reply:
     """The stored HTML body, locked down for display inside the sandboxed iframe."""
-    row = ctx.app.store.message(ctx.params["id"])
+    row = stored_message(ctx)
     if row is None:
         return not_found("This message")
     html_body = _inline_cid_images(row.content.get("HtmlBody") or "", request_attachments(row))
@@ -86,7 +96,7 @@ def _inline_cid_images(html_body: str, attachments: list[dict[str, Any]]) -> str
 @routes.route("GET", "/inbox/messages/{id}/attachments/{index:int}", auth="none")
 def download_attachment(ctx: Context) -> Reply:
     """One attachment, always as a download."""
-    row = ctx.app.store.message(ctx.params["id"])
+    row = stored_message(ctx)
     items = request_attachments(row) if row is not None else []
     index = int(ctx.params["index"])
     if row is None or index >= len(items):
@@ -106,3 +116,18 @@ def disposition(name: str) -> str:
     safe = _UNSAFE_NAME.sub("_", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).lstrip("._")
     safe = safe[:120] or "attachment"
     return f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@routes.route("GET", "/inbox/messages/{id}/eml", auth="none")
+def download_eml(ctx: Context) -> Reply:
+    """The MIME source as ``<MessageID>.eml``, byte for byte what the API's dump holds."""
+    row = stored_message(ctx)
+    if row is None:
+        return not_found("This message")
+    source = build_mime(row.summary, row.content, row.request, row.received_ts)
+    headers = [
+        ("Content-Disposition", disposition(f"{row.summary['MessageID']}.eml")),
+        ("Content-Security-Policy", "default-src 'none'; sandbox"),
+        *COMMON_HEADERS,
+    ]
+    return Reply(200, source.encode("utf-8"), "message/rfc822", headers)

@@ -15,9 +15,8 @@ from ..http.router import Context, Reply, Router
 from ..rules.reactivation import NO_AUTHORITY, delete_suppression, removable
 from ..store.outbound import SuppressionRow
 from .format import esc, when
-from .forms import field, post_form, redirect
+from .forms import field, notice, post_form, redirect
 from .layout import page
-from .refusal import refused
 
 routes = Router()
 PATH = "/inbox/suppressions"
@@ -71,13 +70,12 @@ def reactivate(ctx: Context) -> Reply:
     """Lift one suppression, as the API's suppressions delete does."""
     stream, email = field(ctx, "stream"), field(ctx, "email")
     if ctx.app.store.stream(stream) is None:
-        return refused(
-            ctx, "Cannot reactivate", f"There is no stream '{stream}'.", PATH, status=404
-        )
+        return notice(ctx, "Cannot reactivate", f"There is no stream '{stream}'.", PATH, status=404)
     if ctx.app.store.suppression(stream, email) is None:
         reason = f"'{email}' is not suppressed on the stream '{stream}'."
-        return refused(ctx, "Cannot reactivate", reason, PATH, status=404)
+        return notice(ctx, "Cannot reactivate", reason, PATH, status=404)
     result = delete_suppression(ctx.app.store, stream, email)
     if result["Status"] != "Deleted":
-        return refused(ctx, "Cannot reactivate", str(result["Message"] or NO_AUTHORITY), PATH)
+        reason = str(result["Message"] or NO_AUTHORITY)
+        return notice(ctx, "Cannot reactivate", reason, PATH, status=422)
     return redirect(f"{PATH}#stream-{stream}")
