@@ -324,3 +324,38 @@ def test_stats_page_charts_sends_and_bounces_per_stream_and_tag(sandbox: Sandbox
     assert 'data-total="Bounced">0<' in other and "bounce-chart" not in other
     empty = page(api, "/inbox/stats?stream=broadcast").text
     assert 'id="no-stats"' in empty and '<option value="broadcast" selected>' in empty
+
+
+# --- servers -------------------------------------------------------------------------------
+
+
+def test_pages_and_actions_follow_the_chosen_server(sandbox: Sandbox, api: Api) -> None:
+    made = api.request(
+        "POST",
+        "/servers",
+        {"Name": "Staging"},
+        token=None,
+        headers={"X-Postmark-Account-Token": "account-token"},
+    ).json
+    staging = Api(sandbox.url, token=made["ApiTokens"][0])
+    try:
+        message_id = sent_id(staging, To="staged@example.com", Tag="staged")
+        assert event(api, "bounce", message_id).status == 200  # made on the holding server
+        bounce_id = staging.get("/bounces?count=10&offset=0").json["Bounces"][0]["ID"]
+        sid = str(made["ID"])
+        assert "staged@example.com" not in page(api, "/inbox/bounces").text
+        listing = page(api, f"/inbox/bounces?server={sid}").text
+        assert f'href="/inbox/bounces/{bounce_id}?server={sid}"' in listing
+        assert '<option value="2" selected>Staging (ID 2)</option>' in listing
+        detail = page(api, f"/inbox/bounces/{bounce_id}?server={sid}").text
+        assert "staged@example.com" in detail and f'name="server" value="{sid}"' in detail
+        assert "staged@example.com" in page(api, f"/inbox/suppressions?server={sid}").text
+        assert 'data-total="Sent">1<' in page(api, f"/inbox/stats?server={sid}").text
+        assert 'data-total="Sent">0<' in page(api, "/inbox/stats").text
+        assert page(api, "/inbox/stats?server=99").status == 404
+
+        path = f"/inbox/bounces/{bounce_id}/activate"
+        assert post_form(sandbox, api, path, {"server": sid}).status == 303
+        assert not suppressed(staging, "staged@example.com")
+    finally:
+        staging.close()

@@ -1,5 +1,8 @@
 """One bounce, and its Activate button.
 
+Both act on the server named by ``?server=`` (a form's ``server`` field),
+the default one without it: bounce IDs are per server.
+
 ``GET /inbox/bounces/{id}``
     Type, address, inactive flag, whether it can be activated, details, the
     raw bounce (``GET /bounces/{id}/dump``) and a link to the message.
@@ -12,34 +15,38 @@
 
 from __future__ import annotations
 
+from ..app import App
 from ..http.errors import ApiError
 from ..http.router import Context, Reply, Router
 from ..json_shapes import bounce_json
 from ..rules.reactivation import CANNOT_ACTIVATE, activate, can_activate
 from ..store.outbound import BounceRow
 from .format import esc, message_path, when
-from .forms import notice, post_form, redirect
+from .forms import field, notice, post_form, redirect, url_with_server
 from .layout import not_found, page
+from .scope import chosen_server
+from .server_picker import server_field
 
 routes = Router()
 
 
-def bounce_path(bounce_id: int) -> str:
-    """The inbox page of one bounce."""
-    return f"/inbox/bounces/{bounce_id}"
+def bounce_path(bounce_id: int, server: App) -> str:
+    """The inbox page of one bounce of ``server``."""
+    return url_with_server(f"/inbox/bounces/{bounce_id}", server)
 
 
-def _bounce(ctx: Context) -> BounceRow | None:
-    return ctx.app.store.bounce(int(ctx.params["id"]))
+def _bounce(server: App | None, ctx: Context) -> BounceRow | None:
+    return None if server is None else server.store.bounce(int(ctx.params["id"]))
 
 
 @routes.route("GET", "/inbox/bounces/{id:int}", auth="none")
 def bounce_page(ctx: Context) -> Reply:
     """A bounce's fields and dump, with Activate when the address can be reactivated."""
-    row = _bounce(ctx)
-    if row is None:
+    server = chosen_server(ctx)
+    row = _bounce(server, ctx)
+    if server is None or row is None:
         return not_found("This bounce")
-    b = bounce_json(row, ctx.app.config.server_id, content=True)
+    b = bounce_json(row, server.config.server_id, content=True)
     fields = [
         ("Type", f"{esc(b['Name'])} ({esc(b['Type'])}, code {esc(b['TypeCode'])})"),
         ("Email", esc(b["Email"])),
@@ -47,7 +54,7 @@ def bounce_page(ctx: Context) -> Reply:
         ("Stream", esc(b["MessageStream"])),
         ("Tag", esc(b["Tag"])),
         ("Inactive", _inactive(row)),
-        ("Can activate", "yes" if can_activate(ctx.app.store, row) else "no"),
+        ("Can activate", "yes" if can_activate(server.store, row) else "no"),
         ("Details", esc(b["Details"])),
         (
             "Message",
@@ -59,8 +66,9 @@ def bounce_page(ctx: Context) -> Reply:
     dump = row.dump or "(Postmark keeps no raw message for this bounce.)"
     body = (
         f"<h1>Bounce {row.id}</h1>"
-        f'<p><a href="/inbox/bounces">All bounces</a></p><dl class="fields">{items}</dl>'
-        f"{_activate(ctx, row)}<h2>Dump</h2><pre>{esc(dump)}</pre>"
+        f'<p><a href="{esc(url_with_server("/inbox/bounces", server))}">All bounces</a></p>'
+        f'<dl class="fields">{items}</dl>'
+        f"{_activate(ctx, server, row)}<h2>Dump</h2><pre>{esc(dump)}</pre>"
     )
     return page(ctx, f"Bounce {row.id}", body, nav="bounces")
 
@@ -71,23 +79,25 @@ def _inactive(row: BounceRow) -> str:
     return "yes: sends to this address are refused (ErrorCode 406) until it is activated"
 
 
-def _activate(ctx: Context, row: BounceRow) -> str:
-    if not can_activate(ctx.app.store, row):
+def _activate(ctx: Context, server: App, row: BounceRow) -> str:
+    if not can_activate(server.store, row):
         return f'<p class="muted">{esc(CANNOT_ACTIVATE)}</p>'
     label = "Activate" if row.inactive else "Activate again"
-    return post_form(
-        ctx, f"{bounce_path(row.id)}/activate", label, form_id="activate", button_class="primary"
-    )
+    action = f"/inbox/bounces/{row.id}/activate"
+    fields = server_field(server)
+    return post_form(ctx, action, label, fields, form_id="activate", button_class="primary")
 
 
 @routes.route("POST", "/inbox/bounces/{id:int}/activate", auth="none")
 def activate_bounce(ctx: Context) -> Reply:
     """``PUT /bounces/{id}/activate`` from the bounce page."""
-    row = _bounce(ctx)
-    if row is None:
+    server = chosen_server(ctx, field(ctx, "server"))
+    row = _bounce(server, ctx)
+    if server is None or row is None:
         return not_found("This bounce")
+    back = bounce_path(row.id, server)
     try:
-        activate(ctx.app.store, row)
+        activate(server.store, row)
     except ApiError as err:
-        return notice(ctx, "Cannot activate", err.message, bounce_path(row.id), status=422)
-    return redirect(bounce_path(row.id))
+        return notice(ctx, "Cannot activate", err.message, back, status=422)
+    return redirect(back)

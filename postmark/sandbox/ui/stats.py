@@ -1,4 +1,4 @@
-"""``GET /inbox/stats?stream=&tag=``: sends, bounces, spam complaints, opens and clicks
+"""``GET /inbox/stats?server=&stream=&tag=``: sends, bounces, spam complaints, opens and clicks
 per day, drawn as inline SVG from the sandbox's own data.
 
 The numbers are the Stats API's (:mod:`.stats_series`, over
@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from ..http.router import Context, Reply, Router
 from ..rules.stats import StatsFilter
 from .format import esc
-from .layout import page
+from .layout import not_found, page
+from .scope import chosen_server
+from .server_picker import server_select
 from .stats_series import activity, bounce_types, filter_choices, sent_by_stream, sent_by_tag
 from .svg_chart import Series, bar_chart, line_chart
 
@@ -26,7 +28,10 @@ PATH = "/inbox/stats"
 def stats_page(ctx: Context) -> Reply:
     """Totals, the activity chart and bar charts (bounce types, sends per stream and tag)
     for one stream and tag (or all)."""
-    store = ctx.app.store
+    server = chosen_server(ctx)
+    if server is None:
+        return not_found("This server")
+    store = server.store
     stream, tag = ctx.arg("stream") or "", ctx.arg("tag") or ""
     flt = StatsFilter(tag=tag or None, stream=stream or None)
     streams, tags = filter_choices(store)
@@ -66,7 +71,7 @@ def stats_page(ctx: Context) -> Reply:
             charts += f"<h2>{esc(title)}</h2><figure>{bars}</figure>"
     body = (
         "<h1>Stats</h1>"
-        f"{_filters(streams, tags, stream, tag)}"
+        f"{_filters(server_select(ctx, server), streams, tags, stream, tag)}"
         f'<dl class="fields totals">{totals}</dl>{charts}'
         '<p class="muted">Counted as Postmark\'s Stats API counts them (GET /stats/outbound/...), '
         "per day in US Eastern time. Bounced leaves out spam complaints and SMTP API errors.</p>"
@@ -74,9 +79,9 @@ def stats_page(ctx: Context) -> Reply:
     return page(ctx, "Stats", body, nav="stats")
 
 
-def _filters(streams: list[str], tags: list[str], stream: str, tag: str) -> str:
+def _filters(servers: str, streams: list[str], tags: list[str], stream: str, tag: str) -> str:
     return (
-        f'<form method="get" action="{PATH}" class="filters">'
+        f'<form method="get" action="{PATH}" class="filters">{servers}'
         f'<label for="stream">Stream</label> {_select("stream", streams, stream)} '
         f'<label for="tag">Tag</label> {_select("tag", tags, tag)} '
         '<button type="submit">Show</button></form>'

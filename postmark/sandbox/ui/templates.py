@@ -1,5 +1,7 @@
 """Templates: the list, and a preview rendered with an editable test model.
 
+Every page shows the server named by ``?server=`` (the default one without it).
+
 ``GET /inbox/templates``
     Every active template and layout.
 ``GET /inbox/templates/{id}?model=<JSON>``
@@ -17,13 +19,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..app import App
 from ..http.errors import ApiError
 from ..http.router import Context, Reply, Router
 from ..rules.templates import preview, suggested_model
 from ..store.templates import TemplateRow
 from .format import esc, url
+from .forms import hidden, url_with_server
 from .layout import BODY_CSP, COMMON_HEADERS, not_found, page
 from .message_html import iframe
+from .scope import chosen_server
+from .server_picker import server_picker
 
 routes = Router()
 PATH = "/inbox/templates"
@@ -32,15 +38,20 @@ PATH = "/inbox/templates"
 @routes.route("GET", PATH, auth="none")
 def template_list(ctx: Context) -> Reply:
     """Every active template, layouts included."""
-    rows = [t for t in ctx.app.store.templates() if t.active]
+    server = chosen_server(ctx)
+    if server is None:
+        return not_found("This server")
+    rows = [t for t in server.store.templates() if t.active]
     cells = "".join(
-        f'<tr><td><a href="{esc(f"{PATH}/{t.id}")}">{esc(t.name)}</a></td>'
+        f'<tr><td><a href="{esc(url_with_server(f"{PATH}/{t.id}", server))}">'
+        f"{esc(t.name)}</a></td>"
         f"<td>{esc(t.alias or '')}</td><td>{esc(t.template_type)}</td>"
         f"<td>{esc(t.layout_template or '')}</td><td>{t.id}</td></tr>"
         for t in rows
     )
     body = (
-        f'<h1>Templates</h1><p class="muted">{len(rows)} template(s)</p>'
+        f"<h1>Templates</h1>{server_picker(ctx, server, PATH)}"
+        f'<p class="muted">{len(rows)} template(s)</p>'
         "<table><thead><tr><th>Name</th><th>Alias</th><th>Type</th><th>Layout</th>"
         "<th>ID</th></tr></thead><tbody>"
         + (cells or '<tr><td colspan=5 class="muted">No templates.</td></tr>')
@@ -49,16 +60,17 @@ def template_list(ctx: Context) -> Reply:
     return page(ctx, "Templates", body, nav="templates")
 
 
-def _template(ctx: Context) -> TemplateRow | None:
-    row = ctx.app.store.template(ctx.params["id"])
-    return row if row is not None and row.active else None
+def _template(ctx: Context) -> tuple[App, TemplateRow] | None:
+    server = chosen_server(ctx)
+    row = None if server is None else server.store.template(ctx.params["id"])
+    return None if server is None or row is None or not row.active else (server, row)
 
 
-def _model(ctx: Context, row: TemplateRow) -> tuple[str, Any, str | None]:
+def _model(ctx: Context, server: App, row: TemplateRow) -> tuple[str, Any, str | None]:
     """The model's text, the model (``None`` when unusable) and what is wrong with it."""
     text = ctx.arg("model")
     if text is None:
-        suggested = suggested_model(ctx.app.store, row)
+        suggested = suggested_model(server.store, row)
         return json.dumps(suggested, indent=2, ensure_ascii=False), suggested, None
     try:
         model = json.loads(text)
@@ -72,18 +84,20 @@ def _model(ctx: Context, row: TemplateRow) -> tuple[str, Any, str | None]:
 @routes.route("GET", f"{PATH}/{{id:int}}", auth="none")
 def template_page(ctx: Context) -> Reply:
     """The preview: the test model form, then subject, HTML and text as a send renders them."""
-    row = _template(ctx)
-    if row is None:
+    found = _template(ctx)
+    if found is None:
         return not_found("This template")
-    text, model, problem = _model(ctx, row)
+    server, row = found
+    text, model, problem = _model(ctx, server, row)
     facts = (
         f'<dl class="fields"><dt>Alias</dt><dd>{esc(row.alias or "")}</dd><dt>Type</dt>'
         f"<dd>{esc(row.template_type)}</dd><dt>Layout</dt><dd>{esc(row.layout_template or '')}</dd>"
         "</dl>"
     )
-    head = f'<h1>{esc(row.name)}</h1><p><a href="{PATH}">All templates</a></p>{facts}'
+    back = esc(url_with_server(PATH, server))
+    head = f'<h1>{esc(row.name)}</h1><p><a href="{back}">All templates</a></p>{facts}'
     if row.template_type == "Layout":
-        users = [t.name for t in ctx.app.store.templates() if _uses(t, row)]
+        users = [t.name for t in server.store.templates() if _uses(t, row)]
         note = ", ".join(users) or "none yet"
         body = (
             f"{head}<p>A layout is previewed through the templates that use it: "
@@ -92,11 +106,13 @@ def template_page(ctx: Context) -> Reply:
         return page(ctx, row.name, body, nav="templates")
     form = (
         f'<form method="get" action="{esc(f"{PATH}/{row.id}")}" class="model-form">'
-        '<label for="model">Test model (JSON)</label>'
+        + hidden("server", str(server.config.server_id))
+        + '<label for="model">Test model (JSON)</label>'
         f'<textarea id="model" name="model" rows="8" spellcheck="false">{esc(text)}</textarea>'
         '<button type="submit">Render</button></form>'
     )
-    return page(ctx, row.name, head + form + _rendered(ctx, row, model, problem), nav="templates")
+    rendered = _rendered(server, row, model, problem)
+    return page(ctx, row.name, head + form + rendered, nav="templates")
 
 
 def _uses(template: TemplateRow, layout: TemplateRow) -> bool:
@@ -107,15 +123,16 @@ def _uses(template: TemplateRow, layout: TemplateRow) -> bool:
     )
 
 
-def _rendered(ctx: Context, row: TemplateRow, model: Any, problem: str | None) -> str:
+def _rendered(server: App, row: TemplateRow, model: Any, problem: str | None) -> str:
     if problem is None:
         try:
-            parts = preview(ctx.app.store, row, model)
+            parts = preview(server.store, row, model)
         except ApiError as err:
             problem = err.message
     if problem is not None:
         return f'<p class="danger" role="alert" id="model-problem">{esc(problem)}</p>'
-    frame = url(f"{PATH}/{row.id}/html", model=json.dumps(model, ensure_ascii=False))
+    sid = server.config.server_id
+    frame = url(f"{PATH}/{row.id}/html", model=json.dumps(model, ensure_ascii=False), server=sid)
     html_part = (
         iframe(esc(frame), "Rendered HTML body")
         if "HtmlBody" in parts
@@ -135,14 +152,15 @@ def _rendered(ctx: Context, row: TemplateRow, model: Any, problem: str | None) -
 @routes.route("GET", f"{PATH}/{{id:int}}/html", auth="none")
 def template_html(ctx: Context) -> Reply:
     """The rendered HTML body alone, locked down like an email's (for the preview frame)."""
-    row = _template(ctx)
-    if row is None or row.template_type != "Standard":
+    found = _template(ctx)
+    if found is None or found[1].template_type != "Standard":
         return not_found("This template")
-    _, model, problem = _model(ctx, row)
+    server, row = found
+    _, model, problem = _model(ctx, server, row)
     html_body = ""
     if problem is None:
         try:
-            html_body = preview(ctx.app.store, row, model).get("HtmlBody", "")
+            html_body = preview(server.store, row, model).get("HtmlBody", "")
         except ApiError as err:
             problem = err.message
     headers = [("Content-Security-Policy", BODY_CSP), ("X-Frame-Options", "SAMEORIGIN")]
