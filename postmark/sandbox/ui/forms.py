@@ -20,7 +20,7 @@ from urllib.parse import parse_qs
 from ..app import App
 from ..http.router import Context, Reply
 from .format import esc, url
-from .layout import PAGE_HEADERS, page
+from .layout import page, page_headers
 
 CSRF_FIELD = "csrf"
 
@@ -94,7 +94,7 @@ def local_path(value: str, default: str = "/") -> str:
 
 def redirect(location: str) -> Reply:
     """303 See Other to a local path (after a POST)."""
-    headers = [("Location", local_path(location)), *PAGE_HEADERS]
+    headers = [("Location", local_path(location)), *page_headers()]
     return Reply(303, b"", "text/plain; charset=utf-8", headers)
 
 

@@ -60,15 +60,22 @@ COMMON_HEADERS = [
     ("Referrer-Policy", "no-referrer"),
     ("Cache-Control", "no-store"),
 ]
-# UI pages send their referrer to themselves only: with "no-referrer" Chromium
-# sends "Origin: null" on the inbox's own form posts, which the guard must refuse.
-PAGE_HEADERS = [
-    ("Content-Security-Policy", PAGE_CSP),
-    ("X-Frame-Options", "DENY"),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "same-origin"),
-    ("Cache-Control", "no-store"),
-]
+
+
+def page_headers() -> list[tuple[str, str]]:
+    """The security headers of a UI page.
+
+    UI pages send their referrer to themselves only: with ``no-referrer``
+    Chromium sends ``Origin: null`` on the inbox's own form posts, which the
+    guard must refuse.
+    """
+    return [
+        ("Content-Security-Policy", PAGE_CSP),
+        ("X-Frame-Options", "DENY"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cache-Control", "no-store"),
+    ]
 
 #: (key, label, path) of every entry in the header nav, in order.
 NAV = (
@@ -119,7 +126,7 @@ def page(
     """A UI page with the UI's CSP and headers (``ctx`` is for future use by pages)."""
     del ctx
     return Reply.html(
-        document(title, body, nav=nav, body_attrs=body_attrs), status, list(PAGE_HEADERS)
+        document(title, body, nav=nav, body_attrs=body_attrs), status, page_headers()
     )
 
 
