@@ -53,9 +53,10 @@ def require_browser() -> None:
 
 
 class Browser:
-    """One headless Chromium window (1280x900) and its download folder."""
+    """One headless Chromium window (1280x900 unless ``size`` says otherwise) and its
+    download folder."""
 
-    def __init__(self, profile: Path, downloads: Path) -> None:
+    def __init__(self, profile: Path, downloads: Path, size: tuple[int, int] = (1280, 900)) -> None:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
@@ -71,7 +72,7 @@ class Browser:
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--window-size=1280,900",
+            f"--window-size={size[0]},{size[1]}",
             f"--user-data-dir={profile}",
         ):
             options.add_argument(flag)

@@ -9,6 +9,7 @@ from typing import Any
 from sandbox_helpers import Api, Result
 
 from postmark.sandbox import Sandbox
+from postmark.sandbox.ui.layout import STATIC_VERSION
 
 EVIL = "<script>alert(1)</script>"
 BODY_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
@@ -35,7 +36,7 @@ def assert_strict_page(result: Result) -> None:
     assert result.headers["x-content-type-options"] == "nosniff"
     assert result.headers["x-frame-options"] == "DENY"
     scripts = re.findall(r"<script[^>]*>", result.text, re.IGNORECASE)
-    assert scripts == ['<script src="/inbox/static/app.js?v=1" defer>'], scripts
+    assert scripts == [f'<script src="/inbox/static/app.js?v={STATIC_VERSION}" defer>'], scripts
 
 
 def test_list_escapes_everything(api: Api) -> None:

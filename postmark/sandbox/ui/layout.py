@@ -77,6 +77,7 @@ def page_headers() -> list[tuple[str, str]]:
         ("Cache-Control", "no-store"),
     ]
 
+
 #: (key, label, path) of every entry in the header nav, in order.
 NAV = (
     ("messages", "Messages", "/"),
@@ -86,7 +87,7 @@ NAV = (
     ("stats", "Stats", "/inbox/stats"),
     ("webhooks", "Webhooks", "/inbox/webhooks"),
 )
-STATIC_VERSION = "1"  # bump when app.js / app.css change, so browsers fetch the new file
+STATIC_VERSION = "2"  # bump when app.js / app.css change, so browsers fetch the new file
 
 
 def nav_html(current: str | None) -> str:
@@ -125,9 +126,7 @@ def page(
 ) -> Reply:
     """A UI page with the UI's CSP and headers (``ctx`` is for future use by pages)."""
     del ctx
-    return Reply.html(
-        document(title, body, nav=nav, body_attrs=body_attrs), status, page_headers()
-    )
+    return Reply.html(document(title, body, nav=nav, body_attrs=body_attrs), status, page_headers())
 
 
 def not_found(what: str) -> Reply:

@@ -138,9 +138,9 @@ def _row(ctx: Context, server: App, row: MessageRow, read: bool, here: str) -> s
     markers = [] if read else ['<span class="badge unread-dot" title="Unread">unread</span>']
     attachments = request_attachments(row)
     if attachments:
-        markers.append(
-            f'<span class="badge attach" title="Attachments">📎 {len(attachments)}</span>'
-        )
+        count = len(attachments)
+        label = f"{count} attachment{'s' if count > 1 else ''}"
+        markers.append(f'<span class="badge attach">{label}</span>')
     bounces = server.store.bounces_for_message(row.message_id)
     if bounces:
         kinds = ", ".join(sorted({b.type for b in bounces}))
@@ -162,8 +162,8 @@ def _row(ctx: Context, server: App, row: MessageRow, read: bool, here: str) -> s
         f'<tr id="m-{esc(row.message_id)}" class="{"read" if read else "unread"}">'
         f'<td><input type="checkbox" name="id" value="{esc(row.message_id)}" form="bulk" '
         f'aria-label="Select {esc(subject)}"></td>'
-        f"<td>{when(s['ReceivedAt'])}</td><td>{esc(s['From'])}</td>"
-        f"<td>{esc(names(s['To']))}</td>"
+        f'<td class="when">{when(s["ReceivedAt"])}</td><td class="who">{esc(s["From"])}</td>'
+        f'<td class="who">{esc(names(s["To"]))}</td>'
         f'<td class="subject"><a href="{esc(link)}">{esc(subject)}</a> {"".join(markers)}'
         f'<div class="snippet">{esc(preview(row.content))}</div></td>'
         f"<td>{esc(s['Tag'])}</td><td>{esc(row.stream)}</td><td>{delete}</td></tr>"

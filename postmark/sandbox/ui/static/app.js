@@ -12,7 +12,7 @@ function localiseTimes(root) {
     node.title = node.getAttribute("datetime");
     node.textContent = moment.toLocaleString(undefined, {
       year: "numeric", month: "short", day: "numeric",
-      hour: "2-digit", minute: "2-digit", second: "2-digit"
+      hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false
     });
   });
 }
