@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import json
 import struct
 import sys
 import tempfile
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "sandbox")]
@@ -80,6 +82,12 @@ SHOTS: list[Shot] = [
     Shot("message-attachments", tab("attachments")),
     Shot("message-events", tab("events", "welcome")),
     Shot("message-webhooks", tab("webhooks", "welcome")),
+    Shot("bounces", "/inbox/bounces"),
+    Shot("bounce", lambda s: f"/inbox/bounces/{s.ids['bounce-id']}"),
+    Shot("suppressions", "/inbox/suppressions"),
+    Shot("templates", "/inbox/templates"),
+    Shot("template-preview", lambda s: f"/inbox/templates/{s.ids['template']}?model={MODEL}"),
+    Shot("stats", "/inbox/stats"),
 ]
 
 ORDER_HTML = """<!DOCTYPE html><html><body style="margin:0;font-family:Helvetica,Arial,sans-serif;
@@ -226,7 +234,72 @@ def seed(scene: Scene, hook: Hook) -> None:
             },
         ],
     )
+    seed_postmark(scene)
     sandbox.wait_for_webhooks(10)
+
+
+def seed_postmark(scene: Scene) -> None:
+    """What the Postmark pages show: more bounces, suppressions, a layout and a template."""
+    sandbox = scene.sandbox
+    admin(sandbox, {"type": "spam", "message_id": scene.ids["reset"]})
+    admin(sandbox, {"type": "subscription", "message_id": scene.ids["newsletter"]})
+    admin(
+        sandbox, {"type": "bounce", "message_id": scene.ids["order"], "bounce_type": "SoftBounce"}
+    )
+    bounces = requests.get(
+        f"{sandbox.url}/bounces?count=10&offset=0&messageID={scene.ids['bounce']}",
+        headers={"Accept": "application/json", "X-Postmark-Server-Token": "screenshots"},
+        timeout=10,
+    ).json()["Bounces"]
+    scene.ids["bounce-id"] = str(bounces[0]["ID"])
+    call(
+        sandbox,
+        "/templates",
+        {
+            "Name": "Acme layout",
+            "Alias": "acme-layout",
+            "TemplateType": "Layout",
+            "HtmlBody": LAYOUT_HTML,
+            "TextBody": "{{ company }}\n\n{{{ @content }}}\n\n{{ address }}",
+        },
+    )
+    created = call(
+        sandbox,
+        "/templates",
+        {
+            "Name": "Welcome",
+            "Alias": "welcome",
+            "Subject": "Welcome to {{ company }}, {{ name }}!",
+            "HtmlBody": WELCOME_HTML,
+            "TextBody": "Hi {{ name }}, get started: {{ action_url }}",
+            "LayoutTemplate": "acme-layout",
+        },
+    )
+    scene.ids["template"] = str(created["TemplateId"])
+
+
+# The preview's test model, as typed into its form (URL-encoded JSON).
+MODEL = quote(
+    json.dumps(
+        {
+            "company": "Acme",
+            "name": "Dana",
+            "action_url": "https://acme.example/start",
+            "trial": {"ends": "June 30"},
+            "address": "Acme Ltd, 1 Market Street, Springfield",
+        },
+        indent=2,
+    )
+)
+LAYOUT_HTML = """<div style="font-family:Helvetica,Arial,sans-serif;background:#f3f4f6;
+padding:24px">
+<div style="max-width:520px;margin:auto;background:#fff;border-radius:8px;padding:24px">
+<p style="color:#2563eb;font-weight:700;margin:0 0 16px">{{ company }}</p>{{{ @content }}}
+<p style="color:#6b7280;font-size:12px;margin:24px 0 0">{{ address }}</p></div></div>"""
+WELCOME_HTML = """<h1 style="font-size:20px;color:#111827">Hi {{ name }}, welcome aboard!</h1>
+<p style="color:#374151">Your account is ready.{{#trial}} Your trial ends on
+{{ ends }}.{{/trial}}</p><p><a href="{{ action_url }}" style="background:#2563eb;color:#fff;
+padding:10px 18px;border-radius:6px;text-decoration:none">Get started</a></p>"""
 
 
 def admin(sandbox: Sandbox, body: Any) -> None:

@@ -41,8 +41,9 @@ def test_sends_and_bounces_match_the_stats_api(sandbox: Sandbox, api: Api) -> No
     overview = api.get("/stats/outbound").json
     assert found.totals["Sent"] == overview["Sent"] == 6
     assert found.totals["Bounced"] == overview["Bounced"] == 2
-    assert found.days == [day(datetime.now(EASTERN).timestamp())]
-    assert found.counts["Sent"] == [6] and found.counts["Bounced"] == [2]
+    today = day(datetime.now(EASTERN).timestamp())
+    assert len(found.days) == stats_series.MIN_DAYS and found.days[-1] == today
+    assert found.counts["Sent"] == [0] * 6 + [6] and found.counts["Bounced"] == [0] * 6 + [2]
     tagged = stats_series.activity(store, StatsFilter(tag="NEWS"))
     assert (tagged.totals["Sent"], tagged.totals["Bounced"]) == (4, 1)
     assert stats_series.activity(store, StatsFilter(stream="broadcast")).days == []
@@ -61,11 +62,17 @@ def test_days_without_data_are_filled_with_zeros(sandbox: Sandbox, api: Api) -> 
     _event(sandbox, "Click", "2024-05-04T10:00:00", Recipient="a@example.com", OriginalLink="x")
     _event(sandbox, "SpamComplaint", "2024-05-03T10:00:00", Email="a@example.com")
     found = stats_series.activity(sandbox._running_app().store, StatsFilter())
-    assert found.days == ["2024-05-01", "2024-05-02", "2024-05-03", "2024-05-04"]
-    assert found.counts["Opens"] == [2, 0, 0, 0]  # every open, not only unique ones
-    assert found.counts["Clicks"] == [0, 0, 0, 1]
-    assert found.counts["Spam complaints"] == [0, 0, 1, 0]
-    assert found.counts["Sent"] == [0, 0, 0, 0]
+    # Seven days up to the last one with data, the gaps (and the days before) filled.
+    assert found.days == [f"2024-04-{d}" for d in (28, 29, 30)] + [
+        "2024-05-01",
+        "2024-05-02",
+        "2024-05-03",
+        "2024-05-04",
+    ]
+    assert found.counts["Opens"] == [0, 0, 0, 2, 0, 0, 0]  # every open, not only unique ones
+    assert found.counts["Clicks"] == [0, 0, 0, 0, 0, 0, 1]
+    assert found.counts["Spam complaints"] == [0, 0, 0, 0, 0, 1, 0]
+    assert found.counts["Sent"] == [0] * 7
     assert found.totals == {"Sent": 0, "Bounced": 0, "Spam complaints": 1, "Opens": 2, "Clicks": 1}
 
 

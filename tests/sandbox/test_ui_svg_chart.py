@@ -124,3 +124,16 @@ def test_bad_series_are_refused(values: list[float], message: str) -> None:
 def test_a_line_chart_needs_a_series() -> None:
     with pytest.raises(ValueError, match="at least one series"):
         line_chart("c", "C", ["a"], [])
+
+
+def test_x_labels_sit_under_their_points_and_bars() -> None:
+    root = _tree(line_chart("c", "C", ["a", "b", "c"], [Series("S", [1, 2, 3])]))
+    dots = [float(c.get("cx", "0")) for c in root.iter(SVG + "circle")]
+    names = {t.text: t for t in root.iter(SVG + "text") if t.text in ("a", "b", "c")}
+    assert [float(names[n].get("x", "0")) for n in "abc"] == pytest.approx(dots)
+    assert [names[n].get("text-anchor") for n in "abc"] == ["start", "middle", "end"]
+    bars = _tree(bar_chart("b", "B", ["x", "y"], [1, 2], series_name="N"))
+    rects = [r for r in bars.iter(SVG + "rect")]
+    centres = [float(r.get("x", "0")) + float(r.get("width", "0")) / 2 for r in rects]
+    labels = {t.text: float(t.get("x", "0")) for t in bars.iter(SVG + "text") if t.text in "xy"}
+    assert [labels["x"], labels["y"]] == pytest.approx(centres)

@@ -6,7 +6,9 @@ answers ``GET /stats/outbound/...``, so the page and the API never disagree:
 or SMTP API errors), ``Spam complaints``, ``Opens`` and ``Clicks`` (every
 open and click, not only unique ones). Days are Eastern calendar days, as
 Postmark's stats; the days between the first and the last one with data are
-filled with zeros so that a chart's x axis is real time.
+filled with zeros so that a chart's x axis is real time, and a chart covers
+at least the :data:`MIN_DAYS` days up to the last one with data (a single
+day of data shows as a rise from zero, not as a lone dot).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..rules.bounces import BOUNCE_TYPES
 from ..rules.stats import StatsFilter
 from ..store.database import Store
 
+MIN_DAYS = 7
 PerDay = Callable[[Store, StatsFilter], dict[str, Any]]
 
 # Series name -> (the Stats API's per-day answer, its key).
@@ -59,7 +62,8 @@ def activity(store: Store, flt: StatsFilter) -> Activity:
 
 
 def _every_day(first: str, last: str) -> list[str]:
-    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    end = date.fromisoformat(last)
+    start = min(date.fromisoformat(first), end - timedelta(days=MIN_DAYS - 1))
     return [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
 
 

@@ -57,7 +57,10 @@ def line_chart(
     for s in series:
         _check_values(s.name, s.values, len(labels))
     top, step = _scale(max((v for s in series for v in s.values), default=0))
-    parts = [_axes(labels, top, step)]
+    xs = [_x(i, len(labels)) for i in range(len(labels))]
+    last = len(labels) - 1
+    anchors = [_anchor(i, last) for i in range(len(labels))]
+    parts = [_axes(labels, xs, anchors, top, step)]
     for index, s in enumerate(series):
         parts.append(_line(s, labels, top, PALETTE[index % len(PALETTE)]))
     parts.append(_legend([s.name for s in series]))
@@ -93,7 +96,9 @@ def bar_chart(
             f'<text x="{x + slot * 0.3:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
             f'font-size="11" fill="{AXIS}">{_number(value)}</text>'
         )
-    body = _axes(labels, top, step) + f'<g data-series="{escape(series_name)}">{"".join(bars)}</g>'
+    centres = [LEFT + slot * (i + 0.5) for i in range(len(labels))]
+    axes = _axes(labels, centres, ["middle"] * len(labels), top, step)
+    body = axes + f'<g data-series="{escape(series_name)}">{"".join(bars)}</g>'
     return _svg(chart_id, title, description, body)
 
 
@@ -145,7 +150,10 @@ def _data(series: str, label: str, value: float) -> str:
     )
 
 
-def _axes(labels: Sequence[str], top: float, step: float) -> str:
+def _axes(
+    labels: Sequence[str], xs: Sequence[float], anchors: Sequence[str], top: float, step: float
+) -> str:
+    """Grid, y ticks, the frame and the x labels (at ``xs``, thinned to :data:`MAX_X_LABELS`)."""
     ticks = []
     value = 0.0
     while value <= top + 1e-9:
@@ -157,11 +165,12 @@ def _axes(labels: Sequence[str], top: float, step: float) -> str:
         )
         value += step
     every = max(1, math.ceil(len(labels) / MAX_X_LABELS))
+    last = len(labels) - 1
     names = [
-        f'<text x="{_x(i, len(labels)):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
-        f'font-size="11" fill="{AXIS}">{escape(label)}</text>'
+        f'<text x="{xs[i]:.1f}" y="{HEIGHT - BOTTOM + 16}" '
+        f'text-anchor="{anchors[i]}" font-size="11" fill="{AXIS}">{escape(label)}</text>'
         for i, label in enumerate(labels)
-        if i % every == 0 or i == len(labels) - 1
+        if i % every == 0 or i == last
     ]
     frame = (
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{HEIGHT - BOTTOM}" stroke="{AXIS}"/>'
@@ -169,6 +178,13 @@ def _axes(labels: Sequence[str], top: float, step: float) -> str:
         f'stroke="{AXIS}"/>'
     )
     return f'<g aria-hidden="true">{"".join(ticks)}{frame}{"".join(names)}</g>'
+
+
+def _anchor(index: int, last: int) -> str:
+    """The end labels of a line chart align inwards, so that they stay inside the chart."""
+    if last == 0:
+        return "middle"
+    return "start" if index == 0 else "end" if index == last else "middle"
 
 
 def _line(series: Series, labels: Sequence[str], top: float, colour: str) -> str:
