@@ -94,9 +94,16 @@ def test_the_inbox_deletes_and_the_api_agrees(api: Api, sandbox: Sandbox) -> Non
     assert api.get(f"/messages/outbound/{drop}/details").status == 422
     assert api.get(f"/messages/outbound/{drop}/dump").status == 422
     # No Origin and no Sec-Fetch-Site (not a browser) is fine with the token.
+    bounced = sent(api, To="hardbounce@bounce-testing.postmarkapp.com")
+    assert api.get("/bounces?count=10&offset=0").json["TotalCount"] == 1
     everything = [("csrf", token), ("server", "1"), ("confirmed", "yes")]
     assert post_form(api, "/inbox/messages/delete-all", everything).status == 303
     assert listed(api) == []
+    # Its bounce went with it; the suppression it caused stays (it is about the address).
+    assert api.get("/bounces?count=10&offset=0").json["TotalCount"] == 0
+    assert api.get(f"/bounces?messageID={bounced}&count=10&offset=0").json["Bounces"] == []
+    dump = api.get("/message-streams/outbound/suppressions/dump").json["Suppressions"]
+    assert [s["EmailAddress"].lower() for s in dump] == ["hardbounce@bounce-testing.postmarkapp.com"]
 
 
 def test_next_must_be_a_local_path(api: Api, sandbox: Sandbox) -> None:
