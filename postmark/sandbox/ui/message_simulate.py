@@ -42,7 +42,7 @@ def simulate_bar(ctx: Context, row: MessageRow) -> str:
     links = list(dict.fromkeys(links_in(row, "HTML") + links_in(row, "Text")))
     return (
         f'<form method="post" action="{esc(simulate_path(row.message_id))}" '
-        'class="actions" id="simulate" aria-label="Simulate what a recipient does">'
+        'class="simulate" id="simulate" aria-label="Simulate what a recipient does">'
         f"{csrf_input(ctx)}"
         '<strong>Simulate</strong> <label for="sim-recipient">for</label> '
         + _select("sim-recipient", "recipient", "first recipient not bounced", recipients)

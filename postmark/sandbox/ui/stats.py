@@ -50,7 +50,9 @@ def stats_page(ctx: Context) -> Reply:
             series,
             description=f"Sends, bounces, spam complaints, opens and clicks per day ({scope}).",
         )
-        charts = f"<h2>Per day</h2><figure>{chart}</figure>{_table(found.days, series)}"
+        charts = (
+            f'<h2>Per day</h2><figure class="chart">{chart}</figure>{_table(found.days, series)}'
+        )
     else:
         charts = '<p class="muted" id="no-stats">Nothing was sent or recorded for this filter.</p>'
     breakdowns = (
@@ -68,7 +70,7 @@ def stats_page(ctx: Context) -> Reply:
                 series_name=name,
                 description=f"{title} ({scope}).",
             )
-            charts += f"<h2>{esc(title)}</h2><figure>{bars}</figure>"
+            charts += f'<h2>{esc(title)}</h2><figure class="chart">{bars}</figure>'
     body = (
         "<h1>Stats</h1>"
         f"{_filters(server_select(ctx, server), streams, tags, stream, tag)}"
@@ -107,6 +109,7 @@ def _table(days: list[str], series: Sequence[Series]) -> str:
         for i, d in enumerate(days)
     )
     return (
-        "<details><summary>The numbers</summary><table><thead><tr><th scope=col>Day</th>"
+        '<details class="numbers"><summary>The numbers</summary>'
+        "<table><thead><tr><th scope=col>Day</th>"
         f"{head}</tr></thead><tbody>{rows}</tbody></table></details>"
     )

@@ -48,7 +48,7 @@ def suppression_list(ctx: Context) -> Reply:
             else '<p class="muted">Nobody is suppressed on this stream.</p>'
         )
         sections.append(
-            f'<section id="stream-{esc(stream.id)}"><h2>{esc(stream.name)} '
+            f'<section class="stream" id="stream-{esc(stream.id)}"><h2>{esc(stream.name)} '
             f'<span class="muted">({esc(stream.id)}, {len(rows)})</span></h2>{table}</section>'
         )
     body = (
