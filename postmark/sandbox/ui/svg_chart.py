@@ -23,9 +23,11 @@ HEIGHT = 280
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 36, 44
 MAX_X_LABELS = 12
 MAX_Y_TICKS = 5
-# Dark enough for 4.5:1 contrast on white, and told apart by more than hue alone
-# in the legend's labels.
+# Dark enough for 4.5:1 contrast on white.
 PALETTE = ("#1f5fbf", "#b42318", "#8a4b00", "#067647", "#6f2dbd", "#1d2330")
+# Each line also has its own dash pattern: lines on the same values stay visible,
+# and they differ by more than colour.
+DASHES = ("", "8 4", "3 3", "10 3 2 3", "1 3", "6 2")
 AXIS = "#4b5563"
 GRID = "#e3e6ea"
 
@@ -62,7 +64,7 @@ def line_chart(
     anchors = [_anchor(i, last) for i in range(len(labels))]
     parts = [_axes(labels, xs, anchors, top, step)]
     for index, s in enumerate(series):
-        parts.append(_line(s, labels, top, PALETTE[index % len(PALETTE)]))
+        parts.append(_line(s, labels, top, index))
     parts.append(_legend([s.name for s in series]))
     return _svg(chart_id, title, description, "".join(parts))
 
@@ -187,7 +189,8 @@ def _anchor(index: int, last: int) -> str:
     return "start" if index == 0 else "end" if index == last else "middle"
 
 
-def _line(series: Series, labels: Sequence[str], top: float, colour: str) -> str:
+def _line(series: Series, labels: Sequence[str], top: float, index: int) -> str:
+    colour, dash = PALETTE[index % len(PALETTE)], DASHES[index % len(DASHES)]
     points = [(_x(i, len(labels)), _y(v, top)) for i, v in enumerate(series.values)]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     dots = "".join(
@@ -197,7 +200,9 @@ def _line(series: Series, labels: Sequence[str], top: float, colour: str) -> str
         for (x, y), label, value in zip(points, labels, series.values, strict=True)
     )
     line = (
-        f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+        f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"'
+        + (f' stroke-dasharray="{dash}"' if dash else "")
+        + "/>"
         if len(points) > 1
         else ""
     )
