@@ -103,7 +103,9 @@ def test_the_inbox_deletes_and_the_api_agrees(api: Api, sandbox: Sandbox) -> Non
     assert api.get("/bounces?count=10&offset=0").json["TotalCount"] == 0
     assert api.get(f"/bounces?messageID={bounced}&count=10&offset=0").json["Bounces"] == []
     dump = api.get("/message-streams/outbound/suppressions/dump").json["Suppressions"]
-    assert [s["EmailAddress"].lower() for s in dump] == ["hardbounce@bounce-testing.postmarkapp.com"]
+    assert [s["EmailAddress"].lower() for s in dump] == [
+        "hardbounce@bounce-testing.postmarkapp.com"
+    ]
 
 
 def test_next_must_be_a_local_path(api: Api, sandbox: Sandbox) -> None:
@@ -200,3 +202,23 @@ def test_headers_tab_lists_every_header_of_the_dump(api: Api) -> None:
     assert eml.body == dump.encode("utf-8")
     assert eml.headers["content-type"] == "message/rfc822"
     assert f'filename="{message_id}.eml"' in eml.headers["content-disposition"]
+
+
+def test_each_server_has_its_own_list(api: Api, sandbox: Sandbox) -> None:
+    made = api.post(
+        "/servers", {"Name": "Staging"}, token=None, headers={"X-Postmark-Account-Token": "a"}
+    ).json
+    staging = api.send(token=made["ApiTokens"][0], Subject="Only on staging").json["MessageID"]
+    sent(api, Subject="On the default server")
+    default_page, staging_page = html(api, "/").text, html(api, f"/?server={made['ID']}").text
+    assert "On the default server" in default_page and "Only on staging" not in default_page
+    assert "Only on staging" in staging_page and "On the default server" not in staging_page
+    assert '<option value="2" selected>Staging</option>' in staging_page
+    assert html(api, "/?server=99").status == 404
+    # A message page finds its server; deleting there leaves the default server alone.
+    assert "Staging (ID 2)" in html(api, f"/inbox/messages/{staging}").text
+    fields = [("csrf", csrf(api)), ("action", "delete"), ("id", staging)]
+    fields += [("server", str(made["ID"])), ("confirmed", "yes")]
+    assert post_form(api, "/inbox/messages/bulk", fields).status == 303
+    assert "Only on staging" not in html(api, f"/?server={made['ID']}").text
+    assert len(listed(api)) == 1
