@@ -6,6 +6,7 @@ The CSRF token is read from a page, as a browser has it.
 
 from __future__ import annotations
 
+import base64
 import re
 import socket
 import time
@@ -222,3 +223,22 @@ def test_each_server_has_its_own_list(api: Api, sandbox: Sandbox) -> None:
     assert post_form(api, "/inbox/messages/bulk", fields).status == 303
     assert "Only on staging" not in html(api, f"/?server={made['ID']}").text
     assert len(listed(api)) == 1
+
+
+def test_big_parts_are_cut_in_the_page_but_not_in_downloads(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from postmark.sandbox.ui import message_parts
+
+    monkeypatch.setattr(message_parts, "RAW_SHOWN", 500)
+    monkeypatch.setattr(message_parts, "IMAGE_PREVIEW", 10)
+    png = base64.b64encode(b"\x89PNG" + b"\0" * 64).decode()
+    message_id = sent(
+        api, Attachments=[{"Name": "big.png", "Content": png, "ContentType": "image/png"}]
+    )
+    dump = api.get(f"/messages/outbound/{message_id}/dump").json["Body"]
+    page = html(api, f"/inbox/messages/{message_id}").text
+    assert f"The first 500 of {len(dump):,} characters" in page
+    assert "data:image/png" not in page  # too big to preview; the link stays
+    assert f"/inbox/messages/{message_id}/attachments/0" in page
+    assert html(api, f"/inbox/messages/{message_id}/eml").body == dump.encode()
