@@ -6,6 +6,7 @@ The CSRF token is read from a page, as a browser has it.
 
 from __future__ import annotations
 
+import base64
 import re
 import socket
 import time
@@ -103,7 +104,9 @@ def test_the_inbox_deletes_and_the_api_agrees(api: Api, sandbox: Sandbox) -> Non
     assert api.get("/bounces?count=10&offset=0").json["TotalCount"] == 0
     assert api.get(f"/bounces?messageID={bounced}&count=10&offset=0").json["Bounces"] == []
     dump = api.get("/message-streams/outbound/suppressions/dump").json["Suppressions"]
-    assert [s["EmailAddress"].lower() for s in dump] == ["hardbounce@bounce-testing.postmarkapp.com"]
+    assert [s["EmailAddress"].lower() for s in dump] == [
+        "hardbounce@bounce-testing.postmarkapp.com"
+    ]
 
 
 def test_next_must_be_a_local_path(api: Api, sandbox: Sandbox) -> None:
@@ -200,3 +203,42 @@ def test_headers_tab_lists_every_header_of_the_dump(api: Api) -> None:
     assert eml.body == dump.encode("utf-8")
     assert eml.headers["content-type"] == "message/rfc822"
     assert f'filename="{message_id}.eml"' in eml.headers["content-disposition"]
+
+
+def test_each_server_has_its_own_list(api: Api, sandbox: Sandbox) -> None:
+    made = api.post(
+        "/servers", {"Name": "Staging"}, token=None, headers={"X-Postmark-Account-Token": "a"}
+    ).json
+    staging = api.send(token=made["ApiTokens"][0], Subject="Only on staging").json["MessageID"]
+    sent(api, Subject="On the default server")
+    default_page, staging_page = html(api, "/").text, html(api, f"/?server={made['ID']}").text
+    assert "On the default server" in default_page and "Only on staging" not in default_page
+    assert "Only on staging" in staging_page and "On the default server" not in staging_page
+    assert '<option value="2" selected>Staging</option>' in staging_page
+    assert html(api, "/?server=99").status == 404
+    # A message page finds its server; deleting there leaves the default server alone.
+    assert "Staging (ID 2)" in html(api, f"/inbox/messages/{staging}").text
+    fields = [("csrf", csrf(api)), ("action", "delete"), ("id", staging)]
+    fields += [("server", str(made["ID"])), ("confirmed", "yes")]
+    assert post_form(api, "/inbox/messages/bulk", fields).status == 303
+    assert "Only on staging" not in html(api, f"/?server={made['ID']}").text
+    assert len(listed(api)) == 1
+
+
+def test_big_parts_are_cut_in_the_page_but_not_in_downloads(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from postmark.sandbox.ui import message_parts
+
+    monkeypatch.setattr(message_parts, "RAW_SHOWN", 500)
+    monkeypatch.setattr(message_parts, "IMAGE_PREVIEW", 10)
+    png = base64.b64encode(b"\x89PNG" + b"\0" * 64).decode()
+    message_id = sent(
+        api, Attachments=[{"Name": "big.png", "Content": png, "ContentType": "image/png"}]
+    )
+    dump = api.get(f"/messages/outbound/{message_id}/dump").json["Body"]
+    page = html(api, f"/inbox/messages/{message_id}").text
+    assert f"The first 500 of {len(dump):,} characters" in page
+    assert "data:image/png" not in page  # too big to preview; the link stays
+    assert f"/inbox/messages/{message_id}/attachments/0" in page
+    assert html(api, f"/inbox/messages/{message_id}/eml").body == dump.encode()

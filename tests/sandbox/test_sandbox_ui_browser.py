@@ -104,7 +104,7 @@ def test_rows_show_snippet_markers_and_read_state(
     bounced_id = bounced.json["MessageID"]
     open_list(browser, sandbox)
     rich_row = browser.text(row(rich))
-    assert "📎 2" in rich_row and "Hello Ann, your parcel is on its way." in rich_row
+    assert "2 attachments" in rich_row and "Hello Ann, your parcel is on its way." in rich_row
     assert "unread" in rich_row
     assert "Bounced: HardBounce" in browser.text(row(bounced_id))
     assert "Bounced" not in rich_row

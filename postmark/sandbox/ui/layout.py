@@ -26,11 +26,22 @@ simulate) uses a POST form built with :func:`.forms.post_form`, whose
 handler is registered with ``"POST"`` and checks nothing itself: the
 pipeline has already refused foreign origins and a missing CSRF token
 (:func:`postmark.sandbox.http.guard.check_ui_write`). The handler answers
-:func:`.forms.redirect` (303) back to a page.
+:func:`.forms.redirect` (303) back to a page; it reads the form with
+:func:`.forms.field`, and a form made with ``confirm=`` goes ahead only if
+:func:`.forms.confirmed`, else answers :func:`.forms.confirm_page`.
 
-Email content (HTML bodies, attachments) is never put into a UI page: it
-is served from its own route with :data:`BODY_CSP` and framed with
+A page about one server's data reads ``?server=ID`` with
+:func:`.scope.chosen_server` (``None``: answer :func:`not_found`); the
+nav links carry no server, so such a page defaults to the default server.
+
+Email content (HTML bodies, attachments) is never markup of a UI page:
+there it is escaped text (or a ``data:`` URI of a raster image); rendered,
+it is served from its own route with :data:`BODY_CSP` and framed with
 ``<iframe sandbox="">`` (see :mod:`.message_html`).
+
+Tests click pages in a real Chromium with the ``browser`` fixture
+(``tests/sandbox/browser.py``); pictures for the docs come from the
+``SHOTS`` list of ``scripts/inbox-screenshots.py``.
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ def _row(ctx: Context, server: App, row: MessageRow, read: bool, here: str) -> s
         f'aria-label="Select {esc(subject)}"></td>'
         f'<td class="when">{when(s["ReceivedAt"])}</td><td class="who">{esc(s["From"])}</td>'
         f'<td class="who">{esc(names(s["To"]))}</td>'
-        f'<td class="subject"><a href="{esc(link)}">{esc(subject)}</a> {"".join(markers)}'
+        f'<td class="subject"><a href="{esc(link)}">{esc(subject)}</a> {" ".join(markers)}'
         f'<div class="snippet">{esc(preview(row.content))}</div></td>'
         f"<td>{esc(s['Tag'])}</td><td>{esc(row.stream)}</td><td>{delete}</td></tr>"
     )

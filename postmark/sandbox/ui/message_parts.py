@@ -29,6 +29,8 @@ WIDTHS = (("phone", "Phone 375 px"), ("tablet", "Tablet 768 px"), ("desktop", "D
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"})
 TEXT_TYPES = frozenset({"application/json", "application/xml", "application/csv"})
 TEXT_PREVIEW = 20_000  # characters of a text attachment shown inline
+IMAGE_PREVIEW = 5 * 1024 * 1024  # bytes of an image previewed inline (larger: download only)
+RAW_SHOWN = 1_000_000  # characters of the MIME source shown in the page (the .eml has all)
 
 
 def mime_source(row: MessageRow) -> str:
@@ -96,9 +98,16 @@ def headers_panel(server: App, row: MessageRow, ctx: Context) -> str:
 def raw_panel(server: App, row: MessageRow, ctx: Context) -> str:
     """The whole MIME source and its ``.eml`` download."""
     link = f"{message_path(row.message_id)}/eml"
+    source = mime_source(row)
+    cut = (
+        f'<p class="muted">The first {RAW_SHOWN:,} of {len(source):,} characters; '
+        "the .eml has all of them.</p>"
+        if len(source) > RAW_SHOWN
+        else ""
+    )
     return (
-        f'<p><a class="button" href="{esc(link)}" download>Download .eml</a></p>'
-        f'<pre class="code raw">{esc(mime_source(row))}</pre>'
+        f'<p><a class="button" href="{esc(link)}" download>Download .eml</a></p>{cut}'
+        f'<pre class="code raw">{esc(source[:RAW_SHOWN])}</pre>'
     )
 
 
@@ -125,7 +134,7 @@ def _attachment(base: str, index: int, item: dict[str, Any]) -> str:
 
 def _preview(name: str, kind: str, data: bytes) -> str:
     base_kind = kind.split(";")[0].strip()
-    if base_kind in IMAGE_TYPES:
+    if base_kind in IMAGE_TYPES and len(data) <= IMAGE_PREVIEW:
         uri = f"data:{base_kind};base64,{base64.b64encode(data).decode('ascii')}"
         return f'<img class="preview" src="{esc(uri)}" alt="{esc(name)}">'
     if base_kind.startswith("text/") or base_kind in TEXT_TYPES:

@@ -30,7 +30,7 @@ from .scope import holding
 routes = Router()
 
 Panel = Callable[[App, MessageRow, Context], str]
-#: (tab name, label, panel renderer, count shown in the label or None).
+#: (tab name, label, panel renderer) of every tab, in order.
 TABS: tuple[tuple[str, str, Panel], ...] = (
     ("html", "HTML", message_parts.html_panel),
     ("source", "HTML source", message_parts.source_panel),
