@@ -444,7 +444,8 @@ class PMBatchMail:
         self.api_key = kwargs.get("api_key")
         self.messages = kwargs.get("messages") if kwargs.get("messages") is not None else []
         #: Requests in flight at once (1: one after another, as in 0.7).
-        self.concurrency = check_concurrency(kwargs.get("concurrency", 1))
+        concurrency = kwargs.get("concurrency")
+        self.concurrency = 1 if concurrency is None else check_concurrency(concurrency)
         self.outcomes: BatchResult | None = None
 
     def __repr__(self) -> str:

@@ -258,7 +258,8 @@ class Transport:
                 return
             # Mounted for this origin only; the adapter it replaces is not closed
             # (other threads may be using it) but kept, and closed with the session.
-            current = self.session.get_adapter(self.base_url)
+            prefix = self.base_url.rstrip("/") + "/"  # what every call's URL starts with
+            current = self.session.get_adapter(prefix)
             if type(current) is not HTTPAdapter or (
                 self._mounted is not None and current is not self._mounted
             ):
@@ -266,7 +267,7 @@ class Transport:
             if self._mounted is not None:
                 self._retired.append(self._mounted)
             self._mounted = HTTPAdapter(pool_maxsize=count, max_retries=current.max_retries)
-            self.session.mount(self.base_url.rstrip("/") + "/", self._mounted)
+            self.session.mount(prefix, self._mounted)
             self._pooled = count
 
     def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
