@@ -441,3 +441,47 @@ def test_sender_closed_early_sends_nothing_more(client: Any) -> None:
     count = len(fake.attempts)
     time.sleep(0.15)
     assert len(fake.attempts) == count <= 4
+
+
+def test_chunks_made_while_adding_are_the_chunks_of_a_full_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(BatchPlan, "max_bytes", 900)  # some runs split by size too
+    batch: list[Any] = []
+    for i in range(57):
+        if i % 7 == 3:
+            batch.append({"From": "me@example.com", "To": to(i), "TemplateAlias": "t"})
+        elif i % 11 == 5:
+            batch.append({"From": "me@example.com", "To": to(i), "Subject": "a\nb"})  # refused
+        else:
+            batch.append({**messages(1, start=i)[0], "TextBody": "x" * (i * 3)})
+    eager = BatchPlan.of(batch)
+    expected = [(c.path, c.indexes, c.body) for c in eager.pending()]
+    progressive = BatchPlan()
+    made = [(c.path, c.indexes, c.body) for c in progressive.pending_while_adding(enumerate(batch))]
+    assert made == expected
+    assert len({path for path, _, _ in made}) == 2
+    assert sorted(progressive.outcomes) == sorted(eager.outcomes)  # the same refusals
+
+
+@responses.activate
+def test_the_first_chunks_go_out_before_the_last_message_is_checked(client: Any) -> None:
+    checked: list[int] = []
+    at_first_request: list[int] = []
+
+    def callback(request: requests.PreparedRequest) -> Any:
+        if not at_first_request:
+            at_first_request.append(len(checked))
+        items = json.loads(request.body or b"[]")
+        return 200, {}, json.dumps([{"ErrorCode": 0, "MessageID": "x"} for _ in items])
+
+    responses.add_callback(responses.POST, f"{API}/email/batch", callback=callback)
+
+    def source() -> Any:
+        for message in messages(50 * CHUNK):
+            checked.append(1)
+            yield message
+
+    result = client.email.send_batch(source(), concurrency=2)
+    assert len(result) == 50 * CHUNK and all(o.ok for o in result)
+    assert at_first_request[0] < 10 * CHUNK  # a window ahead at most, not the whole input
