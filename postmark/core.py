@@ -427,7 +427,8 @@ class PMBatchMail:
     the batch has none. ``send()`` checks every message first (nothing is
     sent if one is incomplete), sends all of them, 500 per request, and
     raises after the last request if any failed; ``outcomes`` then says what
-    happened to each.
+    happened to each. ``concurrency=N`` (new) keeps N of those requests in
+    flight at once; the default, 1, sends them one after another as 0.7 did.
     """
 
     MAX_MESSAGES = 500
