@@ -69,7 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         started = time.monotonic()
         items = json.loads(body)
@@ -86,14 +86,18 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(max(0.0, SERVER_SECONDS - (time.monotonic() - started)))
         self._reply(200, entries)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         with self.store.lock:
             self._reply(
                 200,
-                {"ids": self.store.seen, "twice": self.store.twice, "requests": self.store.requests},
+                {
+                    "ids": self.store.seen,
+                    "twice": self.store.twice,
+                    "requests": self.store.requests,
+                },
             )
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         with self.store.lock:
             self.store.seen.clear()
             self.store.twice = self.store.requests = 0
@@ -181,8 +185,10 @@ def main(argv: list[str] | None = None) -> int:
                 times[n].append(measured[n])
                 ratios[n].append(measured[levels[0]] / measured[n])
             print(f"run {run + 1}: " + ", ".join(f"c{n} {measured[n]:.2f}s" for n in levels))
-        print(f"\n{args.messages:,} messages, {SERVER_SECONDS * 1000:.0f} ms per request + "
-              f"{DELAY * 1000:.0f} ms each way; every message stored once, ids checked")
+        print(
+            f"\n{args.messages:,} messages, {SERVER_SECONDS * 1000:.0f} ms per request + "
+            f"{DELAY * 1000:.0f} ms each way; every message stored once, ids checked"
+        )
         print(f"{'concurrency':>12} {'seconds':>8} {'msg/s':>9} {'x c' + str(levels[0]):>6}")
         for n in levels:
             seconds = statistics.median(times[n])
