@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -41,6 +41,7 @@ from postmark.cli.batch_input import BatchInput, Record, fingerprint, to_message
 from postmark.cli.batch_journal import SENT, UNCERTAIN, History, Journal, load_history
 from postmark.cli.errors import EXIT_UNCERTAIN, describe, is_whole_run_failure
 from postmark.exceptions import PostmarkError
+from postmark.parallel import ChunkSender
 from postmark.sending import BatchPlan, Chunk
 
 #: How many failure reasons the summary lists before "... and N more".
@@ -209,9 +210,13 @@ class Window:
         count = len(self.digests) + len(self.invalid)
         return count >= BatchPlan.max_count or self.size >= BatchPlan.max_bytes
 
-    def entry(self, number: int) -> dict[str, Any]:
-        """The results line of a message of the plan that has its outcome."""
-        fields = _result_fields(self.plan.outcomes[number])
+    def entry(self, number: int, *, sent: bool) -> dict[str, Any]:
+        """The results line of a message of the plan that has its outcome.
+
+        ``sent``: whether its request went out (the error of a stop that kept
+        it from going out says nothing of this message).
+        """
+        fields = _result_fields(self.plan.outcomes[number], sent=sent)
         return {"line": number, "fingerprint": self.digests[number].hex(), **fields}
 
 
@@ -251,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with server_client(args) as client:
             planned = windows(source.records(), history, tally, args)
-            stopped_by = send_windows(client, journal, planned, tally, progress)
+            stopped_by = send_windows(client, journal, planned, tally, progress, args.concurrency)
     finally:
         journal.close()
     if stopped_by is not None:
@@ -266,23 +271,60 @@ def send_windows(
     planned: Iterator[Window],
     tally: Tally,
     progress: Progress,
+    concurrency: int,
 ) -> PostmarkError | None:
-    """Send each window's requests, journalled; returns the error that stopped the run."""
+    """Send the windows' requests, ``concurrency`` at a time; the error that stopped the run.
+
+    The driver (:class:`~postmark.parallel.ChunkSender`) takes each chunk
+    from :func:`journalled` just before it submits it, so the chunk's
+    ``sending`` record is on disk before its request starts, and hands the
+    answers back in input order. A failure no later request could escape (a
+    refused token, an unreachable server: ``is_whole_run_failure``) stops
+    the run: chunks not started come back unsent, and no further window is
+    read. Driving the plans here (rather than with ``client.email.send_batch``)
+    is what makes that stop and the journal possible.
+    """
+    sender = ChunkSender(
+        client.transport.perform,
+        concurrency,
+        stops=is_whole_run_failure,
+        window=concurrency,  # read ahead no more than is in flight
+    )
+    owners: deque[Window] = deque()  # the window of each chunk handed to the sender
+    for done in sender.send(journalled(planned, journal, tally, sender, owners)):
+        window = owners.popleft()
+        done.record(window.plan)
+        record(journal, tally, [window.entry(i, sent=done.sent) for i in done.chunk.indexes])
+        progress.show(tally.seen)
+    progress.show(tally.seen)
+    return sender.stopped_by
+
+
+def journalled(
+    planned: Iterator[Window],
+    journal: Journal,
+    tally: Tally,
+    sender: ChunkSender,
+    owners: deque[Window],
+) -> Iterator[Chunk]:
+    """The windows' chunks, each with its ``sending`` record written (and synced) first."""
     for window in planned:
         record(journal, tally, window.invalid)
-        done: set[int] = set()
-        for chunk in window.plan.pending():
+        in_chunks: set[int] = set()
+        for chunk in window.plan.pending(lazy=True):
+            if sender.stopped_by is not None:  # never sent: fails, and the plan settles the rest
+                window.plan.failed(chunk, sender.stopped_by)
+                window.plan.stopped_by = sender.stopped_by
+                continue
             journal.sending(chunk.indexes, [window.digests[i] for i in chunk.indexes])
-            send_chunk(client, window.plan, chunk)
-            record(journal, tally, [window.entry(i) for i in chunk.indexes])
-            done.update(chunk.indexes)
-        # Refused by the plan before sending, or settled after a stop without a request.
-        record(journal, tally, [window.entry(i) for i in window.plan.outcomes if i not in done])
-        progress.show(tally.seen)
-        if window.plan.stopped_by is not None:
-            return window.plan.stopped_by
-    progress.show(tally.seen)
-    return None
+            in_chunks.update(chunk.indexes)
+            owners.append(window)
+            yield chunk
+        # Refused by the plan before sending, or settled unsent after a stop.
+        unsent = [window.entry(i, sent=False) for i in window.plan.outcomes if i not in in_chunks]
+        record(journal, tally, unsent)
+        if sender.stopped_by is not None:
+            return
 
 
 def record(journal: Journal, tally: Tally, entries: list[dict[str, Any]]) -> None:
@@ -290,24 +332,6 @@ def record(journal: Journal, tally: Tally, entries: list[dict[str, Any]]) -> Non
         journal.results(entries)
         for entry in entries:
             tally.add(entry)
-
-
-def send_chunk(client: Any, plan: BatchPlan, chunk: Chunk) -> None:
-    """One request of the plan; a whole-run failure stops the plan's remaining requests.
-
-    The plan is driven request by request (rather than with
-    ``client.email.send_batch``) so that a failure no later request can
-    escape (a refused token, an unreachable server) ends the run at once:
-    the core stops by itself only after a 401.
-    """
-    try:
-        answer = client.transport.perform(chunk.request())
-    except PostmarkError as error:
-        plan.failed(chunk, error)
-        if is_whole_run_failure(error):
-            plan.stopped_by = error  # the plan settles its other chunks without sending
-    else:
-        plan.answered(chunk, answer)
 
 
 def exit_code(args: argparse.Namespace, tally: Tally, stopped_by: PostmarkError | None) -> int:
@@ -346,7 +370,7 @@ def _reason(entry: dict[str, Any]) -> str:
     return f"ErrorCode {code}: {message}" if code is not None else message
 
 
-def _result_fields(outcome: Any) -> dict[str, Any]:
+def _result_fields(outcome: Any, *, sent: bool) -> dict[str, Any]:
     if outcome.ok:
         return {
             "MessageID": outcome.message_id,
@@ -356,5 +380,5 @@ def _result_fields(outcome: Any) -> dict[str, Any]:
     return {
         "ErrorCode": outcome.error_code,
         "Message": outcome.message,
-        "MayHaveBeenSent": bool(outcome.error and outcome.error.may_have_been_sent),
+        "MayHaveBeenSent": sent and bool(outcome.error and outcome.error.may_have_been_sent),
     }

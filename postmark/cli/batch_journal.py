@@ -40,20 +40,24 @@ class History:
 
     def __init__(self, last_number: int) -> None:
         self.last_number = last_number
-        self._states = bytearray(last_number + 1)
-        self._digests = bytearray(_DIGEST * (last_number + 1))
+        # Allocated at the first record: nothing for a first run, 9 MB for a million lines.
+        self._states = bytearray()
+        self._digests = bytearray()
         #: Where the complete records end: a cut last line is dropped before appending.
         self.complete_size = 0
         self.ends_line = True  # False: the last record lacks its newline
 
     def set(self, number: int, digest: bytes, state: int) -> None:
         if 0 < number <= self.last_number:  # a line the input no longer has cannot match
+            if not self._states:  # the first record: room for every line at once
+                self._states = bytearray(self.last_number + 1)
+                self._digests = bytearray(_DIGEST * (self.last_number + 1))
             self._states[number] = state
             self._digests[number * _DIGEST : (number + 1) * _DIGEST] = digest
 
     def state(self, number: int, digest: bytes) -> int:
         """What an earlier run did with this line, if it had this content (else UNKNOWN)."""
-        if not 0 < number <= self.last_number:
+        if not 0 < number < len(self._states):
             return UNKNOWN
         if self._digests[number * _DIGEST : (number + 1) * _DIGEST] != digest:
             return UNKNOWN

@@ -34,7 +34,9 @@ class CannedBatchServer(ThreadingHTTPServer):
         self.requests = 0
         self.messages = 0
         self.received: Counter[str] = Counter()  # To -> how many times it arrived
+        self.batches: list[list[str]] = []  # each request's To addresses, in arrival order
         self.held = threading.Event()  # the held request has arrived
+        self.held_batch: list[str] = []  # its To addresses
         self._released = threading.Event()
 
     @property
@@ -51,11 +53,14 @@ class CannedBatchServer(ThreadingHTTPServer):
             self.requests += 1
             self.messages += len(messages)
             if self.remember:
-                self.received.update(str(m.get("To")) for m in messages)
+                addresses = [str(m.get("To")) for m in messages]
+                self.received.update(addresses)
+                self.batches.append(addresses)
             return self.requests
 
     def hold(self, number: int) -> None:
         if number == self.hold_at:
+            self.held_batch = self.batches[-1] if self.remember else []
             self.held.set()
             self._released.wait(120)
 
