@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -164,3 +165,57 @@ def test_concurrent_run_against_the_sandbox_sends_each_row_once_in_order(tmp_pat
         )
         assert again.stdout.startswith(f"sent 0, already sent before {ROWS}, failed 0;")
         assert len(sandbox.messages()) == ROWS
+
+
+def _run_peak(tmp_path: Path, count: int, capsys: pytest.CaptureFixture[str]) -> int:
+    """Peak Python memory of ``postmark batch`` over ``count`` rows, run in this process."""
+    from postmark.cli import main
+
+    source = write_jsonl(tmp_path / f"m{count}.jsonl", count)
+    results = tmp_path / f"r{count}.jsonl"
+    with serving(remember=False) as server:
+        argv = ["--token", "t", "--base-url", server.url, "batch", str(source)]
+        tracemalloc.start()
+        try:
+            status = main([*argv, "--results", str(results), "--no-progress"])
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert status == 0, capsys.readouterr().err
+        assert server.messages == count
+    assert capsys.readouterr().out.startswith(f"sent {count},")
+    return peak
+
+
+def test_memory_does_not_grow_with_the_number_of_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run_peak(tmp_path, 10, capsys)  # imports and first-use caches, not counted
+    small = _run_peak(tmp_path, 1_000, capsys)
+    large = _run_peak(tmp_path, 5_000, capsys)
+    # Holding every row (or every result) would make it 5 times larger.
+    assert large < small * 1.5, (small, large)
+
+
+def test_a_timeout_leaves_its_rows_uncertain_and_the_unsent_ones_to_send(tmp_path: Path) -> None:
+    source = tmp_path / "m.jsonl"
+    plain = {"from": "me@example.com", "to": "u0@example.com", "subject": "s", "text_body": "x"}
+    template = {"from": "me@example.com", "to": "u1@example.com", "template_alias": "welcome"}
+    source.write_text(json.dumps(plain) + "\n" + json.dumps(template) + "\n")
+    results = tmp_path / "r.jsonl"
+    args = ("batch", str(source), "--results", str(results))
+    with serving(hold_at=1) as server:  # /email/batch never answers; batchWithTemplates waits
+        first = postmark(server, "--timeout", "1", "--retries", "0", *args)
+        assert first.returncode == 4, first.stderr
+        assert "did not answer in time" in first.stderr
+        assert server.requests == 1  # the template row's request was never made
+        entries = {e["line"]: e for e in batch_results(results)}
+        assert entries[1]["MayHaveBeenSent"] is True
+        assert entries[2]["MayHaveBeenSent"] is False  # stopped before its request
+        server.let_go()
+
+        second = postmark(server, *args)
+        assert second.returncode == 5, second.stderr
+        assert listed_lines(second.stderr) == {1}
+        assert second.stdout.startswith("sent 1, already sent before 0, failed 0, uncertain 1")
+        assert server.received == Counter({"u0@example.com": 1, "u1@example.com": 1})
