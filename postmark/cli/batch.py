@@ -38,7 +38,14 @@ from typing import Any
 
 from postmark.cli import EXIT_API, EXIT_OK, CommandError, fail, plain, server_client
 from postmark.cli.batch_input import BatchInput, Record, fingerprint, to_message
-from postmark.cli.batch_journal import SENT, UNCERTAIN, History, Journal, load_history
+from postmark.cli.batch_journal import (
+    SENT,
+    UNCERTAIN,
+    History,
+    Journal,
+    exclusive,
+    load_history,
+)
 from postmark.cli.errors import EXIT_UNCERTAIN, describe, is_whole_run_failure
 from postmark.exceptions import PostmarkError
 from postmark.parallel import ChunkSender
@@ -249,16 +256,16 @@ def windows(
 def run(args: argparse.Namespace) -> int:
     source = BatchInput(args.input, args.encoding, args.delimiter)
     extent = source.check()  # every row's encoding and names, before anything is sent
-    history = load_history(args.results, extent.last_number)
     tally = Tally()
     progress = Progress(extent.count, not args.no_progress)
-    journal = Journal(args.results, history)
-    try:
-        with server_client(args) as client:
+    with server_client(args) as client, exclusive(args.results):
+        history = load_history(args.results, extent.last_number)
+        journal = Journal(args.results, history)
+        try:
             planned = windows(source.records(), history, tally, args)
             stopped_by = send_windows(client, journal, planned, tally, progress, args.concurrency)
-    finally:
-        journal.close()
+        finally:
+            journal.close()
     if stopped_by is not None:
         progress.interrupt()
     print_summary(args.results, tally, unsent=extent.count - tally.seen)

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import IO, Any
 
 from postmark.cli.errors import CommandError
@@ -158,3 +159,26 @@ class Journal:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+
+@contextmanager
+def exclusive(path: str) -> Iterator[None]:
+    """Hold the results file for one run: two runs sharing it would both send everything.
+
+    An advisory lock (``flock``) on POSIX systems, released when the run
+    ends, however it ends (a kill included); on Windows there is none.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover (Windows)
+        yield
+        return
+    with open(path, "ab") as handle:  # created empty if need be; never written through
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CommandError(
+                f"{path} is in use by another postmark batch run; "
+                "wait for it to end, or pass another --results file"
+            ) from None
+        yield

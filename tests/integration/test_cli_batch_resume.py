@@ -219,3 +219,25 @@ def test_a_timeout_leaves_its_rows_uncertain_and_the_unsent_ones_to_send(tmp_pat
         assert listed_lines(second.stderr) == {1}
         assert second.stdout.startswith("sent 1, already sent before 0, failed 0, uncertain 1")
         assert server.received == Counter({"u0@example.com": 1, "u1@example.com": 1})
+
+
+def test_a_second_run_on_the_same_results_file_is_refused(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "m.jsonl", 600)
+    results = tmp_path / "r.jsonl"
+    args = ("batch", str(source), "--results", str(results), "--no-progress")
+    with serving(hold_at=1) as server:
+        first = started(server.url, *args)
+        try:
+            assert server.held.wait(120)
+            second = postmark(server, *args)
+            assert second.returncode == 2
+            assert second.stderr.splitlines() == [
+                f"postmark: error: {results} is in use by another postmark batch run; "
+                "wait for it to end, or pass another --results file"
+            ]
+            server.let_go()
+            _, err = first.communicate(timeout=120)
+        finally:
+            first.kill()
+        assert first.returncode == 0, err
+        assert server.messages == 600 and max(server.received.values()) == 1
