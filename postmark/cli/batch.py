@@ -19,9 +19,10 @@ Run the same command again and messages already sent (same line, same
 content) are skipped, so a crash, even kill -9, never sends twice.
 
 Messages whose fate is uncertain (their request went out but no answer was
-recorded, or it timed out) are not resent: they are listed and the exit
-code is 5. Check them in Postmark's activity, then pass --resend-uncertain
-to send them again.
+recorded, it timed out, or Postmark answered HTTP 5xx) are not resent: they
+are listed and the exit code is 5. Check them in Postmark's activity, then
+pass --resend-uncertain to send them again. A second run on a results file
+in use by another is refused (exit 2).
 
 A refused token, or a server that cannot be reached, stops the run at the
 first failed request (exit 1 or 4); messages Postmark refuses one by one
@@ -70,7 +71,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("input", help="a .jsonl/.ndjson or .csv file")
     parser.add_argument(
-        "--results", required=True, help="results file (JSON lines); reused to resume"
+        "--results", required=True, help="results file (a JSON-lines journal); reused to resume"
     )
     parser.add_argument("--from", dest="default_sender", help="From for rows without one")
     parser.add_argument(
