@@ -127,6 +127,29 @@ class SendOutcome:
         return {"ErrorCode": self.error_code, "Message": self.message or str(self.error)}
 
 
+class Outcomes(dict[int, SendOutcome]):
+    """A batch's outcomes by index, as a dict; those of accepted requests made when read.
+
+    ``accept(indexes, entries)`` records a request whose every entry
+    :func:`accepted_ids` accepted, without making its outcomes: reading
+    ``outcomes[index]`` makes (and keeps) one. Iterating, ``len`` and ``in``
+    see only the outcomes made so far; :meth:`BatchResult.from_answers`
+    takes both.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unread: dict[int, tuple[int, Any]] = {}
+
+    def accept(self, indexes: Sequence[int], entries: Sequence[Any]) -> None:
+        self.unread.update(zip(indexes, zip(indexes, entries, strict=True), strict=True))
+
+    def __missing__(self, index: int) -> SendOutcome:
+        pair = self.unread.pop(index)  # KeyError, as a dict, for an index it does not hold
+        outcome = self[index] = outcome_from_entry(*pair)
+        return outcome
+
+
 class BatchResult(Sequence[SendOutcome]):
     """One :class:`SendOutcome` per input message, in input order.
 
@@ -145,21 +168,18 @@ class BatchResult(Sequence[SendOutcome]):
 
     @classmethod
     def from_answers(
-        cls,
-        outcomes: Mapping[int, SendOutcome],
-        accepted: Iterable[tuple[Sequence[int], Sequence[Any]]] = (),
+        cls, outcomes: Mapping[int, SendOutcome], unread: Mapping[int, tuple[int, Any]]
     ) -> BatchResult:
-        """The result of ``outcomes`` and of accepted answers, in the order of the indexes.
+        """The result of ``outcomes`` and ``unread`` outcomes, in the order of the indexes.
 
-        ``accepted``: ``(indexes, entries)`` of the requests whose every entry
-        :func:`accepted_ids` accepted; the outcome of ``indexes[i]`` is
-        ``outcome_from_entry(indexes[i], entries[i])``, made when first read.
+        ``unread`` maps an index to ``(index, entry)``, an answer entry
+        :func:`accepted_ids` accepted; its outcome is
+        ``outcome_from_entry(index, entry)``, made when first read.
         """
         items: dict[int, Any] = dict(outcomes)
-        for indexes, entries in accepted:
-            items.update(zip(indexes, zip(indexes, entries, strict=True), strict=True))
+        items.update(unread)
         result = cls(map(items.__getitem__, sorted(items)))
-        result._unread = len(items) > len(outcomes)
+        result._unread = bool(unread)
         result._all_accepted = not outcomes
         return result
 
@@ -349,6 +369,7 @@ def missing_answer(index: int) -> SendOutcome:
 
 __all__ = [
     "BatchResult",
+    "Outcomes",
     "SendOutcome",
     "SendResponse",
     "accepted_ids",

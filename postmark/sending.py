@@ -31,7 +31,7 @@ from postmark.exceptions import (
 from postmark.fastjson import encode_large
 from postmark.outcomes import (
     BatchResult,
-    SendOutcome,
+    Outcomes,
     SendResponse,
     accepted_ids,
     failed_outcome,
@@ -224,16 +224,14 @@ class BatchPlan:
     def __init__(self, *, max_count: int | None = None, max_bytes: int | None = None) -> None:
         self.max_count = max_count or type(self).max_count
         self.max_bytes = max_bytes or type(self).max_bytes
-        self.outcomes: dict[int, SendOutcome] = {}
+        # A dict by index; outcomes of accepted requests are made when read (Outcomes).
+        self.outcomes: Outcomes = Outcomes()
         # Per endpoint, the caller's indexes and their payloads, side by side:
         # a run of 500 is then two slices.
         self._groups: dict[str, tuple[list[int], list[dict[str, Any]]]] = {
             BATCH: ([], []),
             BATCH_WITH_TEMPLATES: ([], []),
         }
-        # (indexes, entries) of each request whose every message Postmark
-        # accepted: their outcomes are made by the BatchResult when read.
-        self._accepted: list[tuple[list[int], list[Any]]] = []
         self.stopped_by: PostmarkError | None = None
 
     @classmethod
@@ -271,13 +269,40 @@ class BatchPlan:
         """Record that the message at ``index`` was refused before sending."""
         self.outcomes[index] = failed_outcome(index, error)
 
-    def pending(self) -> Iterator[Chunk]:
-        """The requests to make, in order; after a 401 the rest fail without being sent."""
-        chunks = [
+    def pending(self, *, lazy: bool = False) -> Iterator[Chunk]:
+        """The requests to make, in order; after a 401 the rest fail without being sent.
+
+        Every body is encoded before the first chunk is handed out, unless
+        ``lazy``: then each chunk is encoded when it is asked for (the same
+        chunks; concurrent sends encode the next while others are in flight).
+        """
+        encoded = (
             chunk
             for path, (indexes, payloads) in self._groups.items()
             for chunk in self._encode(path, indexes, payloads)
-        ]
+        )
+        yield from self._unless_stopped(encoded if lazy else list(encoded))
+
+    def pending_while_adding(self, messages: Iterable[tuple[int, Any]]) -> Iterator[Chunk]:
+        """``add`` each ``(index, message)``, handing out each chunk as soon as it is complete.
+
+        The chunks, and their order, of ``add`` for every message then
+        ``pending()``: each run of ``max_count`` ``/email/batch`` messages is
+        encoded as soon as its last message is checked (a concurrent send
+        checks and encodes the next while others are in flight); a last,
+        shorter run and the template messages (which come after) at the end.
+        """
+        indexes, payloads = self._groups[BATCH]
+        for index, message in messages:
+            self.add(index, message)
+            if len(payloads) >= self.max_count:
+                run_indexes, run = indexes[:], payloads[:]
+                indexes.clear()
+                payloads.clear()
+                yield from self._unless_stopped(self._encode(BATCH, run_indexes, run))
+        yield from self.pending(lazy=True)
+
+    def _unless_stopped(self, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
         for chunk in chunks:
             if self.stopped_by is not None:
                 self._settle(chunk, self.stopped_by)
@@ -289,7 +314,7 @@ class BatchPlan:
         entries = answer if isinstance(answer, list) else []
         answers = entries[: len(chunk.indexes)]
         if len(answers) == len(chunk.indexes) and accepted_ids(answers) is not None:
-            self._accepted.append((chunk.indexes, answers))  # outcomes made when read
+            self.outcomes.accept(chunk.indexes, answers)  # outcomes made when read
             return
         for position, index in enumerate(chunk.indexes):
             self.outcomes[index] = (
@@ -301,12 +326,12 @@ class BatchPlan:
     def failed(self, chunk: Chunk, error: PostmarkError) -> None:
         """Every message of ``chunk`` gets ``error``; a bad token stops the remaining chunks."""
         self._settle(chunk, error)
-        if isinstance(error, UnauthorizedError):
+        if stops_batch(error):
             self.stopped_by = error
 
     def result(self) -> BatchResult:
         """Every outcome, in the order of the callers' indexes."""
-        return BatchResult.from_answers(self.outcomes, self._accepted)
+        return BatchResult.from_answers(self.outcomes, self.outcomes.unread)
 
     def _settle(self, chunk: Chunk, error: PostmarkError) -> None:
         self.outcomes.update((i, failed_outcome(i, error)) for i in chunk.indexes)
@@ -346,6 +371,11 @@ class BatchPlan:
             yield from chunk_encoded(
                 encoded, wrap=wrap, max_count=self.max_count, max_bytes=self.max_bytes, path=path
             )
+
+
+def stops_batch(error: PostmarkError) -> bool:
+    """Whether a chunk's failure stops the batch: a refused token fails every chunk alike."""
+    return isinstance(error, UnauthorizedError)
 
 
 def chunk_encoded(
