@@ -87,9 +87,14 @@ def message(subject: str) -> dict[str, Any]:
     return {"From": SENDER, "To": TO, "Subject": subject, "TextBody": TEXT, "HtmlBody": HTML}
 
 
-def fair_floor(subjects: list[str]) -> Callable[[], list[Any]]:
+def fair_floor(
+    subjects: list[str], url: str = URL, ca: str | None = None
+) -> Callable[[], list[Any]]:
     session = requests.Session()
-    session.mount("https://", CannedAdapter())
+    if ca is None:
+        session.mount("https://", CannedAdapter())
+    else:
+        session.verify = ca
     headers = {
         "Accept": "application/json",
         "Content-Type": "application/json",
@@ -102,7 +107,8 @@ def fair_floor(subjects: list[str]) -> Callable[[], list[Any]]:
             body = json.dumps(
                 [message(s) for s in subjects[start : start + CHUNK]], separators=(",", ":")
             ).encode()
-            response = session.post(URL + "/email/batch", data=body, headers=headers)
+            response = session.post(url + "/email/batch", data=body, headers=headers, timeout=60)
+            response.raise_for_status()
             answers.extend(response.json())
         return answers
 
@@ -242,13 +248,57 @@ def count_instructions(wanted: str) -> None:
     """Instructions per message for each job: (3 runs - 1 run) / 2, start-up cancelled out."""
     names = list(jobs([f"Batch {i}" for i in range(COUNT)]))
     if wanted != "all":
-        names = [name for name in names if name in wanted.split(",")]
+        names = [name for name in names if name in wanted.split(";")]
     print(f"instructions per message (valgrind, {COUNT:,} messages; set-up cancelled out)")
     floor = None
     for name in names:
         per_message = (_instructions(name, 3) - _instructions(name, 1)) / 2 / COUNT
         floor = floor or per_message
         print(f"  {name:55} {per_message:8,.0f}  ({per_message / floor:.2f}x the fair floor)")
+
+
+def over_nginx(runs: int) -> None:
+    """The three jobs over real HTTPS (the benchmark's nginx), interleaved; same-run ratios."""
+    import statistics
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from servers import Nginx  # the benchmark's own nginx with canned answers
+
+    with tempfile.TemporaryDirectory() as folder:
+        nginx = Nginx(Path(folder))
+        nginx.start()
+        try:
+            os.environ["POSTMARK_API_URL"] = nginx.url
+            os.environ["POSTMARK_SERVER_TOKEN"] = TOKEN
+            os.environ["REQUESTS_CA_BUNDLE"] = str(nginx.ca)
+            subjects = [f"Batch {i}" for i in range(COUNT)]
+            chosen = {
+                "fair floor": fair_floor(subjects, nginx.url, str(nginx.ca)),
+                "PMBatchMail": pmbatchmail(subjects),
+                "send_batch": send_batch(subjects),
+            }
+            names = list(chosen)
+            for run in chosen.values():  # connections opened, code warmed
+                run()
+            seconds: dict[str, list[float]] = {name: [] for name in names}
+            for number in range(runs):
+                order = names[number % len(names) :] + names[: number % len(names)]
+                for name in order:
+                    gc.collect()
+                    started = time.perf_counter()
+                    answers = chosen[name]()
+                    seconds[name].append(time.perf_counter() - started)
+                    if name != "send_batch" and len(answers) != COUNT:
+                        raise RuntimeError(f"{name}: {len(answers)} answers")
+        finally:
+            nginx.stop()
+    floor = seconds["fair floor"]
+    print(f"over HTTPS (nginx, canned answers), {COUNT:,} messages, medians of {runs} runs")
+    for name in names:
+        ratios = [f / t for f, t in zip(floor, seconds[name], strict=True)]
+        rate = COUNT / statistics.median(seconds[name])
+        print(f"  {name:12} {rate:9,.0f} msg/s  {statistics.median(ratios):.2f}x the fair floor")
 
 
 def best(run: Callable[[], Any], repeats: int) -> float:
@@ -271,13 +321,22 @@ def main() -> None:
         const="all",
         metavar="JOBS",
         help="count instructions under valgrind instead of timing (steady on a busy machine); "
-        "optionally a comma-separated list of jobs, e.g. 'fair floor,PMBatchMail'",
+        "optionally a ;-separated list of jobs, e.g. 'fair floor;PMBatchMail'",
+    )
+    parser.add_argument(
+        "--nginx",
+        type=int,
+        metavar="RUNS",
+        help="time the fair floor, PMBatchMail and send_batch over real HTTPS instead",
     )
     parser.add_argument("--only", help=argparse.SUPPRESS)  # one run of one job (for valgrind)
     parser.add_argument("--times", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.instructions:
         count_instructions(args.instructions)
+        return
+    if args.nginx:
+        over_nginx(args.nginx)
         return
     _install_fake_network()
     subjects = [f"Batch {i}" for i in range(COUNT)]
