@@ -188,7 +188,22 @@ def steps(subjects: list[str]) -> dict[str, Callable[[], Any]]:
             mail.message_id = outcome.message_id
         return [o.as_dict() for o in result]
 
+    def library_outcomes() -> Any:
+        # What PMBatchMail.send does with the answers (this checkout's code).
+        from postmark.core import _record_outcomes
+        from postmark.sending import BatchPlan, Chunk
+
+        plan = BatchPlan()
+        for start in range(0, COUNT, CHUNK):
+            chunk = Chunk(list(range(start, start + CHUNK)), b"")
+            plan.answered(chunk, entries[start : start + CHUNK])
+        result = plan.result()
+        _record_outcomes(mails, result)
+        result.raise_for_failures()
+        return result.as_dicts()
+
     return {
+        "outcomes the library's way (plan, PMMail, as_dicts)": library_outcomes,
         "PMMail(...) x 10,000": pmmail_only(subjects),
         "legacy checks + build + check_message (_payload)": lambda: [
             m._payload(defaults) for m in mails
