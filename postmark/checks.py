@@ -189,8 +189,22 @@ _PLAIN = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*"
 _PLAIN_ADDRESS = re.compile(rf"{_PLAIN}|[A-Za-z0-9][A-Za-z0-9 .'_\-]*<{_PLAIN}>")
 
 
+#: Recent verdicts of _PLAIN_ADDRESS: a batch's From is usually one address,
+#: matched once instead of once per message (a dict lookup costs a tenth).
+_VERDICTS: dict[str, bool] = {}
+_MAX_VERDICTS = 256
+
+
 def _is_plain_address(value: Any) -> bool:
-    return type(value) is str and _PLAIN_ADDRESS.fullmatch(value) is not None
+    if type(value) is not str:
+        return False
+    verdict = _VERDICTS.get(value)
+    if verdict is None:
+        verdict = _PLAIN_ADDRESS.fullmatch(value) is not None
+        if len(_VERDICTS) >= _MAX_VERDICTS:
+            _VERDICTS.clear()  # bounded: unique recipients pass through
+        _VERDICTS[value] = verdict
+    return verdict
 
 
 def _is_plain_text(value: Any, limit: int | None) -> bool:
