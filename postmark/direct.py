@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
+import urllib3.connection
 import urllib3.exceptions
 from urllib3._version import __version__ as _urllib3_version
 from urllib3.util import Retry, make_headers
@@ -135,6 +136,44 @@ def session_headers() -> dict[str, str]:
         "Accept": "*/*",
         "Connection": "keep-alive",
     }
+
+
+class _OneWrite:
+    """A connection whose request headers leave with the body, in one write.
+
+    urllib3 (as http.client) writes the header block, then the body: two TLS
+    records and, with urllib3's TCP_NODELAY, two TCP segments, each waking
+    the server. Postmark's bodies are bytes of known length, so the header
+    block is held back and written with the body. Only for this path's own
+    pool: a session's pools are left as requests makes them.
+    """
+
+    _held: bytes | None = None  # None: not holding; b"": holding, nothing yet
+
+    def request(self, method: str, url: str, body: Any = None, *args: Any, **kwargs: Any) -> None:
+        self._held = b"" if isinstance(body, bytes) and body else None
+        try:
+            super().request(method, url, body, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            self._held = None
+
+    def send(self, data: Any) -> None:
+        held = self._held
+        if held is not None and isinstance(data, bytes):
+            if not held:
+                self._held = data  # the header block: wait for the body
+                return
+            self._held = None
+            data = held + data
+        super().send(data)  # type: ignore[misc]
+
+
+class _OneWriteHTTPConnection(_OneWrite, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _OneWriteHTTPSConnection(_OneWrite, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class DirectPath:
@@ -255,9 +294,12 @@ class DirectPath:
                 self._manager = urllib3.PoolManager(
                     num_pools=ADAPTER_POOLS, maxsize=ADAPTER_POOL_SIZE, block=False
                 )
-            pool = self._own = self._manager.connection_from_host(
+            pool = self._manager.connection_from_host(
                 **self._host_params, pool_kwargs=self._tls_settings()
             )
+            https = self._host_params["scheme"] == "https"
+            pool.ConnectionCls = _OneWriteHTTPSConnection if https else _OneWriteHTTPConnection
+            self._own = pool
         return pool
 
     def _tls_settings(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ a session: the bytes on the wire, TLS verification, errors, mocking.
 # ruff: noqa: F811  (the fixtures are imported from test_transport and named as parameters)
 from __future__ import annotations
 
+import http.client
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -205,3 +206,25 @@ def test_pmmail_imports_and_sends_without_requests(tmp_path: Path) -> None:
     imported, after_send, stored, message_id = loaded
     assert imported is False and after_send is False
     assert stored == [["once", message_id]]
+
+
+def test_own_pool_writes_headers_and_body_at_once(
+    no_requests_yet: None, serve: Callable[..., SocketServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[bytes] = []
+    real_send = http.client.HTTPConnection.send
+
+    def counting(self: http.client.HTTPConnection, data: Any) -> None:
+        writes.append(bytes(data))
+        real_send(self, data)
+
+    monkeypatch.setattr(http.client.HTTPConnection, "send", counting)
+    server = serve(keep_alive)
+    transport = make(base_url=server.url())
+    assert transport.call("POST", "/email", json={"To": "a@b.c"}) == OK
+    assert len(writes) == 1  # one write: the header block and the body
+    assert writes[0].startswith(b"POST /email HTTP/1.1\r\n")
+    assert writes[0].endswith(b'\r\n\r\n{"To":"a@b.c"}')
+    assert transport.call("GET", "/server") == OK  # no body: the headers alone
+    assert len(writes) == 2 and writes[1].endswith(b"\r\n\r\n")
+    assert server.paths() == ["/email", "/server"]
