@@ -32,13 +32,23 @@ from test_transport import (  # noqa: F401  (fixtures)
     tls_server,
 )
 
+import postmark.direct
 import postmark.transport
+from postmark.direct import DirectPath
 from postmark.exceptions import TLSError, TransportError
+
+# With urllib3 1.26 (the lowest requests CI runs) every transport has a
+# session, as the test below checks; the others are about the own pool.
+needs_urllib3_2 = pytest.mark.skipif(
+    not postmark.direct._URLLIB3_2, reason="the own pool needs urllib3 2"
+)
 
 
 @pytest.fixture
 def no_requests_yet(monkeypatch: pytest.MonkeyPatch) -> None:
     """Transports made in the test behave as in a process that has not imported requests."""
+    if not postmark.direct._URLLIB3_2:
+        pytest.skip("the own pool needs urllib3 2")
     for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.upper(), raising=False)
@@ -187,6 +197,7 @@ def test_close_closes_the_own_pool(
     assert transport._session is None
 
 
+@needs_urllib3_2
 def test_pmmail_imports_and_sends_without_requests(tmp_path: Path) -> None:
     # A fresh interpreter: the sandbox and PMMail, and requests never loaded.
     loaded = run_python(
@@ -228,3 +239,13 @@ def test_own_pool_writes_headers_and_body_at_once(
     assert transport.call("GET", "/server") == OK  # no body: the headers alone
     assert len(writes) == 2 and writes[1].endswith(b"\r\n\r\n")
     assert server.paths() == ["/email", "/server"]
+
+
+def test_with_urllib3_1_every_transport_has_a_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setattr(postmark.transport, "_requests_loaded", lambda: False)
+    assert DirectPath.own_pool_available() is postmark.direct._URLLIB3_2
+    monkeypatch.setattr(postmark.direct, "_URLLIB3_2", False)
+    assert make()._session is not None
