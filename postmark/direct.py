@@ -168,12 +168,16 @@ class _OneWrite:
         super().send(data)  # type: ignore[misc]
 
 
-class _OneWriteHTTPConnection(_OneWrite, urllib3.connection.HTTPConnection):
-    pass
+# Named as urllib3 names them: the name shows in urllib3's error messages
+# (``HTTPSConnection(host=..., port=443): Failed to resolve ...``).
 
 
-class _OneWriteHTTPSConnection(_OneWrite, urllib3.connection.HTTPSConnection):
-    pass
+class HTTPConnection(_OneWrite, urllib3.connection.HTTPConnection):
+    """urllib3's ``HTTPConnection``, writing each request at once (see :class:`_OneWrite`)."""
+
+
+class HTTPSConnection(_OneWrite, urllib3.connection.HTTPSConnection):
+    """urllib3's ``HTTPSConnection``, writing each request at once (see :class:`_OneWrite`)."""
 
 
 class DirectPath:
@@ -298,7 +302,7 @@ class DirectPath:
                 **self._host_params, pool_kwargs=self._tls_settings()
             )
             https = self._host_params["scheme"] == "https"
-            pool.ConnectionCls = _OneWriteHTTPSConnection if https else _OneWriteHTTPConnection
+            pool.ConnectionCls = HTTPSConnection if https else HTTPConnection
             self._own = pool
         return pool
 
