@@ -26,7 +26,9 @@ mounted one, a mocking library's) is used through its ``send()``.
 from __future__ import annotations
 
 import sys
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -38,7 +40,10 @@ from postmark.exceptions import ConfigurationError, PostmarkError
 
 if TYPE_CHECKING:
     import requests
+    from requests.adapters import HTTPAdapter
     from typing_extensions import Unpack
+
+    from postmark.parallel import Gate
 from postmark.protocol import (  # noqa: F401  (resolve_*, DEFAULT_*, Timeout: their old home)
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -260,12 +265,18 @@ class Transport:
         """
         return self.perform(Request(method, path, **options))
 
-    def perform(self, request: Request[Any]) -> Any:
-        """Run one :class:`~postmark.protocol.Request` (of an API section); its result."""
-        return request.result(self.execute(request.to_call(self.base_url, self._headers)))
+    def perform(self, request: Request[Any], gate: Gate | None = None) -> Any:
+        """Run one :class:`~postmark.protocol.Request` (of an API section); its result.
 
-    def execute(self, call: Call) -> Any:
+        ``gate``: the run this call is part of when chunks go out side by side
+        (:mod:`postmark.parallel`).
+        """
+        return request.result(self.execute(request.to_call(self.base_url, self._headers), gate))
+
+    def execute(self, call: Call, gate: Gate | None = None) -> Any:
         """Run a prepared :class:`Call` with the retry policy; see :meth:`call`."""
+        if gate is not None:
+            return self._execute_in(gate, call)
         attempts = Attempts(self.retry_policy, call)
         while True:
             try:
@@ -336,3 +347,68 @@ class Transport:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- concurrent batches (postmark.parallel) -----------------------------------
+
+    #: Connections kept pooled for the base URL (requests' DEFAULT_POOLSIZE per host)...
+    _pooled = 10
+    #: ... grown, under this lock (rarely taken), to the concurrency of a batch.
+    _growing = threading.Lock()
+    _mounted: HTTPAdapter | None = None
+
+    def _execute_in(self, gate: Gate, call: Call) -> Any:
+        """:meth:`execute` for one worker of a concurrent run: every attempt passes ``gate``.
+
+        A 429/503 holds every worker of the run (``gate.back_off``); after
+        the run stopped, ``gate.wait`` raises ``NotStarted`` instead of an attempt.
+        """
+        self._pool_connections(gate.width)
+        gate.wait(self._sleep)
+        attempts = Attempts(self.retry_policy, call)
+        while True:
+            try:
+                return self._attempt(call, attempts.attempt + 1, attempts.begin())
+            except PostmarkError as error:
+                wait = attempts.wait_after(error)
+                gate.back_off(error, wait, self.retry_policy, self._sleep)
+
+    def _pool_connections(self, count: int) -> None:
+        """Keep ``count`` keep-alive connections pooled for the base URL (our own session).
+
+        requests pools 10 per host by default; more workers than that would
+        open a connection per request and throw it away. A caller's session
+        keeps its own adapters (see docs/batches.md).
+        """
+        if count <= self._pooled:
+            return
+        from requests.adapters import HTTPAdapter  # a session's adapter: requests is needed
+
+        with Transport._growing:
+            if count <= self._pooled:
+                return
+            prefix = self.base_url.rstrip("/") + "/"  # what every call's URL starts with
+            current = self.session.get_adapter(prefix)
+            if (
+                not self._own_session
+                or type(current) is not HTTPAdapter
+                or (self._mounted is not None and current is not self._mounted)
+            ):
+                self._pooled = count  # somebody else's adapter: leave it alone
+                return
+            # The adapter replaced is not closed: other threads may be using it. Once
+            # they are done, nothing refers to it, and urllib3 closes its connections.
+            self._mounted = HTTPAdapter(pool_maxsize=count, max_retries=current.max_retries)
+            self._mount(prefix, self._mounted)
+            self._pooled = count
+
+    def _mount(self, prefix: str, adapter: HTTPAdapter) -> None:
+        """``session.mount`` on a copy, swapped in at once: other threads may be sending.
+
+        ``Session.mount`` reorders the adapters in place, and a concurrent
+        ``get_adapter`` could then miss every adapter and fail.
+        """
+        adapters = OrderedDict(self.session.adapters)
+        adapters[prefix] = adapter
+        for key in [key for key in adapters if len(key) < len(prefix)]:
+            adapters[key] = adapters.pop(key)  # longest prefix first, as mount() keeps them
+        self.session.adapters = adapters
