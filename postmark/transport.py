@@ -202,6 +202,8 @@ class Transport:
             self._direct = self._direct_for_session()
         self._headers.update(settings.headers)
 
+    _making_session = threading.Lock()
+
     @staticmethod
     def _new_session() -> requests.Session:
         import requests
@@ -216,10 +218,14 @@ class Transport:
         included), as in a transport that had a session from the start.
         """
         if self._session is None:
-            self._session = self._new_session()
-            if self._direct is not None:
-                self._direct.close()  # the session's own pool takes over
-            self._direct = self._direct_for_session()
+            with Transport._making_session:  # once, even when threads ask together
+                if self._session is None:
+                    session = self._new_session()
+                    # The own pool is not closed: other threads may be sending
+                    # through it. Once they are done nothing refers to it, and
+                    # its connections close with it.
+                    self._direct = self._direct_for_session()
+                    self._session = session
         return self._session
 
     def _direct_for_session(self) -> DirectPath | None:

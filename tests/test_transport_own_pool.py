@@ -35,8 +35,11 @@ from test_transport import (  # noqa: F401  (fixtures)
 
 import postmark.direct
 import postmark.transport
+from postmark import ServerClient
 from postmark.direct import DirectPath
 from postmark.exceptions import TLSError, TransportError
+from postmark.sandbox import Sandbox
+from postmark.sending import BatchPlan
 
 # With urllib3 1.26 (the lowest requests CI runs) every transport has a
 # session, as the test below checks; the others are about the own pool.
@@ -252,3 +255,22 @@ def test_with_urllib3_1_every_transport_has_a_session(monkeypatch: pytest.Monkey
     assert DirectPath.own_pool_available() is postmark.direct._URLLIB3_2
     monkeypatch.setattr(postmark.direct, "_URLLIB3_2", False)
     assert make()._session is not None
+
+
+def test_more_workers_than_the_own_pool_holds_send_each_message_once(
+    no_requests_yet: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # concurrency above 10 grows the pool on a session: the transport takes
+    # one mid-run, while other workers are sending through the own pool.
+    monkeypatch.setattr(BatchPlan, "max_count", 5)
+    messages = [
+        {"From": "a@example.com", "To": f"u{i}@example.com", "Subject": f"m{i}", "TextBody": "x"}
+        for i in range(120)
+    ]
+    with Sandbox() as sandbox, ServerClient("t", base_url=sandbox.url) as client:
+        assert client.transport._session is None
+        result = client.email.send_batch(messages, concurrency=12)
+        assert client.transport._session is not None
+        assert all(outcome.ok for outcome in result)
+        stored = sorted(m["Subject"] for m in sandbox.messages())
+    assert stored == sorted(f"m{i}" for i in range(120))
