@@ -10,9 +10,10 @@ scenario does: settings from the environment, a fresh ``PMMail`` per send.
 The breakdown times each step of one send on its own, many times over, with
 the same objects the real send uses (median of 5 rounds, microseconds per
 call): building the ``PMMail``, its legacy and Postmark checks, encoding,
-the ``Call`` and its wire headers, the urllib3 round trip (split into the
-TLS write, waiting for and reading the answer, and urllib3's own work, from
-a profile of the round trip), decoding the JSON answer and the outcome.
+the ``Call`` and its wire headers, the urllib3 round trip (beside the same
+bytes sent over a bare ``http.client`` connection: the difference is
+urllib3's own work), decoding the JSON answer and the outcome. The round
+trips and the whole send are timed interleaved.
 Their sum is printed beside the measured cost of a whole send: the
 difference is the glue between the steps (the shared-client lookup, the
 section and executor calls, the retry loop). Absolute numbers vary with the
@@ -52,6 +53,20 @@ def per_call_us(step: Callable[[], object], count: int, rounds: int = 5) -> floa
     return statistics.median(results)
 
 
+def interleaved(
+    steps: dict[str, Callable[[], object]], count: int, rounds: int = 7
+) -> dict[str, float]:
+    """Median µs per call of each step, the steps' rounds interleaved (load drifts alike)."""
+    results: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            started = time.perf_counter()
+            for _ in range(count):
+                step()
+            results[name].append((time.perf_counter() - started) / count * 1e6)
+    return {name: statistics.median(values) for name, values in results.items()}
+
+
 def mail(pmmail: Any) -> Any:
     return pmmail(sender=SENDER, to=TO, subject="Benchmark", text_body=TEXT, html_body=HTML)
 
@@ -79,9 +94,15 @@ def breakdown(sends: int) -> list[tuple[str, float]]:
     def round_trip() -> object:
         return transport._round_trip(call, transport.timeout)
 
-    wire = per_call_us(round_trip, sends)
-    tls_write, tls_read, u3_total = _round_trip_split(round_trip, sends)
-    scale = wire / u3_total if u3_total else 1.0  # profiling slows everything alike
+    floor = _http_client_round_trip(transport.base_url, call)
+    # The network steps and the whole send, interleaved: their differences are
+    # the library's and urllib3's own costs, and the machine's load drifts.
+    measured = interleaved(
+        {"floor": floor, "wire": round_trip, "whole": lambda: mail(PMMail).send()},
+        max(sends // 7, 100),
+    )
+    wire, whole = measured["wire"], measured["whole"]
+    answer = decode_response(call, status, body, headers, transport.retry_policy)
     steps = [
         ("build the PMMail (keywords, field setters)", per_call_us(lambda: mail(PMMail), fast)),
         ("read settings (POSTMARK_SENDER, ...)", per_call_us(_Defaults.read, fast)),
@@ -99,48 +120,56 @@ def breakdown(sends: int) -> list[tuple[str, float]]:
                 fast,
             ),
         ),
-        ("urllib3: TLS write (sendall)", tls_write * scale),
-        ("urllib3: wait for + TLS read of the answer", tls_read * scale),
-        (
-            "urllib3: its own work (pool, headers, parsing)",
-            (u3_total - tls_write - tls_read) * scale,
-        ),
+        ("urllib3 round trip (request out, answer in)", wire),
         (
             "decode the answer (status, JSON)",
             per_call_us(
                 lambda: decode_response(call, status, body, headers, transport.retry_policy), fast
             ),
         ),
+        ("outcome (SendResponse, ErrorCode check)", per_call_us(lambda: accepted(answer), fast)),
+    ]
+    parts = [
         (
-            "outcome (SendResponse, ErrorCode check)",
-            per_call_us(lambda: accepted(decode_response(call, status, body, headers)), fast)
-            - per_call_us(lambda: decode_response(call, status, body, headers), fast),
+            "... of which the same bytes over http.client (TLS write, nginx, TLS read, headers)",
+            measured["floor"],
+        ),
+        (
+            "... of which urllib3's own work (pool, Retry/Timeout, response object)",
+            wire - measured["floor"],
         ),
     ]
-    whole = per_call_us(lambda: mail(PMMail).send(), sends)
-    steps.append(("(sum of the steps)", sum(us for _, us in steps)))
-    steps.append(("whole PMMail(...).send(), measured", whole))
+    total = sum(us for _, us in steps)
+    steps[6:6] = parts
+    steps.append(("(sum of the steps)", total))
+    steps.append(("whole PMMail(...).send(), measured (interleaved with the round trip)", whole))
+    steps.append(
+        ("glue: shared client, section, retry loop, logging guard (whole - sum)", whole - total)
+    )
     return steps
 
 
-def _round_trip_split(round_trip: Callable[[], object], sends: int) -> tuple[float, float, float]:
-    """µs per round trip in SSL writes, in SSL reads (waiting included), and in total (profiled)."""
-    profile = cProfile.Profile()
-    profile.enable()
-    for _ in range(sends):
-        round_trip()
-    profile.disable()
-    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
-    write = read = total = 0.0
-    for (filename, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.items():
-        if name in ("<method 'write' of '_ssl._SSLSocket' objects>",):
-            write += cumulative
-        elif name in ("<method 'read' of '_ssl._SSLSocket' objects>",):
-            read += cumulative
-        elif name == "round_trip" and filename.endswith("profile_send.py"):
-            total += cumulative
-    per = 1e6 / sends
-    return write * per, read * per, total * per
+def _http_client_round_trip(base_url: str, call: Any) -> Callable[[], object]:
+    """The same request over a bare ``http.client`` connection (the benchmark's fastest floor)."""
+    import http.client
+    import json
+    import ssl
+    from urllib.parse import urlsplit
+
+    from postmark.protocol import wire_headers
+
+    parts = urlsplit(base_url)
+    context = ssl.create_default_context(cafile=os.environ["REQUESTS_CA_BUNDLE"])
+    connection = http.client.HTTPSConnection(parts.hostname or "", parts.port, context=context)
+    headers = wire_headers(call)
+    path = call.url[len(base_url) :]
+
+    def post() -> object:
+        connection.request("POST", path, call.body, headers)
+        return json.loads(connection.getresponse().read())
+
+    post()
+    return post
 
 
 def profile(sends: int, top: int) -> None:
