@@ -228,6 +228,13 @@ class Transport:
                     self._session = session
         return self._session
 
+    @session.setter
+    def session(self, session: requests.Session) -> None:
+        # Assigning a session (an attribute in earlier versions) still works.
+        with Transport._making_session:
+            self._direct = self._direct_for_session()
+            self._session = session
+
     def _direct_for_session(self) -> DirectPath | None:
         """The direct path through the session's adapter: no proxy, requests 2.32.2+."""
         from requests.utils import select_proxy

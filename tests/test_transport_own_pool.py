@@ -274,3 +274,23 @@ def test_more_workers_than_the_own_pool_holds_send_each_message_once(
         assert all(outcome.ok for outcome in result)
         stored = sorted(m["Subject"] for m in sandbox.messages())
     assert stored == sorted(f"m{i}" for i in range(120))
+
+
+def test_a_session_assigned_later_carries_the_calls(
+    no_requests_yet: None, serve: Callable[..., SocketServer]
+) -> None:
+    server = serve(keep_alive)
+    transport = make(base_url=server.url())
+    sent: list[str] = []
+
+    class Counting(requests.adapters.HTTPAdapter):
+        def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+            sent.append(str(request.path_url))
+            return super().send(request, **kwargs)
+
+    session = requests.Session()
+    session.mount("http://", Counting())
+    transport.session = session
+    assert transport.session is session
+    assert transport.call("GET", "/server") == OK
+    assert sent == ["/server"]
