@@ -7,6 +7,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from ..store.connection import MAX_ROW_ID, row_id
+
 
 def esc(value: object) -> str:
     """``value`` as text safe in HTML content and in quoted attributes."""
@@ -17,6 +19,22 @@ def url(path: str, **query: str | int | None) -> str:
     """``path`` with the non-empty ``query`` values, e.g. ``url("/", q="x", page=2)``."""
     kept = {k: str(v) for k, v in query.items() if v not in (None, "")}
     return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def page_number(text: str | None, size: int) -> int:
+    """``?page=`` as a page of a list, 1 when absent or not a number (and never so far
+    that its offset leaves SQLite's integers)."""
+    return min(max(row_id(text or "1") or 1, 1), MAX_ROW_ID // size)
+
+
+def pager(path: str, query: dict[str, str], page: int, total: int, size: int) -> str:
+    """ "Newer" / "Older" links of a newest-first list of ``total`` rows, ``size`` a page."""
+    links = []
+    if page > 1:
+        links.append(f'<a href="{esc(url(path, **query, page=page - 1))}">Newer</a>')
+    if page * size < total:
+        links.append(f'<a href="{esc(url(path, **query, page=page + 1))}">Older</a>')
+    return f'<p class="pager">{" · ".join(links)}</p>' if links else ""
 
 
 def message_path(message_id: str, tab: str | None = None) -> str:
