@@ -75,13 +75,13 @@ def test_calls_newest_first_filtered_by_status_and_event_type(
     assert outcomes(every) == ["Delivered", "Delivered", "Failed"]
     assert event_types(every) == ["Open", "Delivery", "Delivery"]
     assert '<td class="status">400</td>' in every.text
-    assert f'href="/inbox/messages/{first}/webhooks"' in every.text
+    assert f'href="/inbox/messages/{first}?tab=webhooks"' in every.text
 
     assert outcomes(page(api, "?status=ok")) == ["Delivered", "Delivered"]
     failed = page(api, "?status=failed")
     assert outcomes(failed) == ["Failed"]
-    assert f"/inbox/messages/{first}/webhooks" in failed.text
-    assert f"/inbox/messages/{second}/" not in failed.text
+    assert f"/inbox/messages/{first}?tab=webhooks" in failed.text
+    assert f"/inbox/messages/{second}?" not in failed.text
     assert event_types(page(api, "?type=Open")) == ["Open"]
     assert outcomes(page(api, "?type=Open&status=failed")) == []
     assert '<option value="Open" selected>' in page(api, "?type=Open").text
@@ -127,11 +127,11 @@ def test_pages_of_calls(
     assert sandbox.wait_for_webhooks(10)
     first = page(api)
     assert len(outcomes(first)) == 2
-    assert f"/inbox/messages/{sent[2]}/webhooks" in first.text
+    assert f"/inbox/messages/{sent[2]}?tab=webhooks" in first.text
     assert 'href="/inbox/webhooks?page=2">Older</a>' in first.text
     second = page(api, "?page=2")
     assert len(outcomes(second)) == 1
-    assert f"/inbox/messages/{sent[0]}/webhooks" in second.text
+    assert f"/inbox/messages/{sent[0]}?tab=webhooks" in second.text
     assert ">Newer</a>" in second.text and ">Older</a>" not in second.text
 
 

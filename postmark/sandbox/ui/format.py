@@ -38,9 +38,8 @@ def pager(path: str, query: dict[str, str], page: int, total: int, size: int) ->
 
 
 def message_path(message_id: str, tab: str | None = None) -> str:
-    """The inbox page of one message (one tab of it)."""
-    base = f"/inbox/messages/{quote(message_id, safe='')}"
-    return f"{base}/{tab}" if tab else base
+    """The inbox page of one message (opened on one tab: ``?tab=webhooks``)."""
+    return url(f"/inbox/messages/{quote(message_id, safe='')}", tab=tab)
 
 
 def _parse(value: float | str) -> datetime | None:
