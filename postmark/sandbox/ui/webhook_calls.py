@@ -56,7 +56,7 @@ def _row(c: dict[str, Any], with_message: bool) -> str:
         f'<td>{c["Attempt"]} <span class="muted">of {ATTEMPTS}</span></td>'
         f'<td class="status">{_status(c)}</td>'
         f'<td><span class="badge {mark}">{esc(c["Outcome"])}</span></td>'
-        f"<td>{c['DurationMs']:.0f} ms</td><td>{later}</td>"
+        f'<td class="duration">{c["DurationMs"]:.0f} ms</td><td class="when">{later}</td>'
         f'<td><pre class="code excerpt">{esc(excerpt)}</pre></td>{message}</tr>'
     )
 
