@@ -259,9 +259,13 @@ class BatchPlan:
         """:meth:`add_payload` for each ``(index, payload)``, in one call."""
         groups = self._groups
         for index, payload in indexed:
-            indexes, payloads = groups[
-                BATCH_WITH_TEMPLATES if is_template_message(payload) else BATCH
-            ]
+            # is_template_message reads TemplateId and TemplateAlias with .get:
+            # a payload holding neither key is not one, so the common case
+            # skips the call.
+            template = ("TemplateId" in payload or "TemplateAlias" in payload) and (
+                is_template_message(payload)
+            )
+            indexes, payloads = groups[BATCH_WITH_TEMPLATES if template else BATCH]
             indexes.append(index)
             payloads.append(payload)
 
