@@ -118,6 +118,9 @@ field_value = st.one_of(
     st.integers(),
     st.lists(plain_address, max_size=2),
     st.text(max_size=3000).filter(lambda s: len(s) > 900),  # near the length limits
+    # Printable (so only the length can refuse it) on either side of Tag's
+    # 1,000 and Subject's 2,000 characters.
+    st.builds(lambda n: "x" * n, st.sampled_from([999, 1000, 1001, 1999, 2000, 2001])),
     st.booleans(),
 )
 message_strategy = st.fixed_dictionaries(
@@ -170,6 +173,29 @@ def test_check_message_decides_as_every_rule_does(
     flags = {"sender": sender, "recipients": recipients}
     expected = verdict(check_every_rule, copy.deepcopy(message), **flags)
     assert verdict(check_message, message, **flags) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        *[("Subject", "x" * n) for n in (2000, 2001)],
+        *[("Tag", "x" * n) for n in (1000, 1001)],
+        *[("From", "x" * n + "@example.com") for n in (243, 244)],  # 255 and 256 characters
+        ("MessageStream", "x" * 5000),  # no limit
+        ("TrackLinks", "HtmlOnly"),
+        ("TrackLinks", "Bogus"),
+        ("Headers", []),
+        ("Metadata", {}),
+        ("Attachments", []),
+        ("Metadata", {"k": "a\r\nb"}),
+    ],
+)
+def test_check_message_at_the_limits_decides_as_every_rule_does(field: str, value: Any) -> None:
+    # An otherwise plain message, so only ``field`` can send it the long way
+    # (arbitrary messages rarely reach a limit with everything else plain).
+    message = {"From": "a@example.com", "To": "b@example.com", "Subject": "Hi", field: value}
+    expected = verdict(check_every_rule, copy.deepcopy(message))
+    assert verdict(check_message, message) == expected
 
 
 def test_the_strategy_reaches_both_ways_and_both_verdicts() -> None:
