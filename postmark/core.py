@@ -384,9 +384,10 @@ class PMMail:
     )
 
     def __init__(self, **kwargs: Any) -> None:
-        if type(self)._own_fields and kwargs.keys() <= _UNCHECKED_KEYWORDS:
+        if type(self)._own_fields and _UNCHECKED_KEYWORDS.issuperset(kwargs):
             # What the setattr() loop below stores for these keywords (no
-            # check, stored under their own names), in one call.
+            # check, stored under their own names), in one call. (issuperset
+            # rather than ``kwargs.keys() <=``: the same test, no keys view.)
             self.__dict__.update(kwargs)
         else:
             self._set_keywords(kwargs)
