@@ -1,0 +1,145 @@
+"""The CLI memory scenario: ``postmark batch`` on a large JSON-lines file, peak RSS.
+
+The command runs as ``python -m postmark --token ... --base-url <nginx>
+batch FILE --results FILE --no-progress``, in a process of its own, against
+the private nginx's canned answers (500 entries per batch answer, so the
+file's rows must be a multiple of 500: the CLI sends 500 per request). Its
+peak RSS is the kernel's ``ru_maxrss`` of that process (``os.wait4``).
+
+A run that grows past :data:`RSS_CAP_MB` or runs longer than its time limit
+is stopped (SIGKILL) and reported as such: the machine is shared, and a CLI
+that reads the whole file into memory would otherwise take gigabytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+#: The file sizes measured (rows); the targets compare the last with the first.
+ROWS = (100_000, 1_000_000)
+QUICK_ROWS = (10_000, 50_000)
+#: A CLI process above this many MB is stopped (the target is 100 MB).
+RSS_CAP_MB = 1500
+#: Rows per canned batch answer (servers.BATCH_SIZE).
+PER_REQUEST = 500
+TOKEN = "benchmark-server-token"
+#: Lines of the CLI's output (its summary, then cProfile's table) kept for ``--profile cli``.
+PROFILE_LINES = 45
+
+
+def write_jsonl(path: Path, rows: int) -> None:
+    """``rows`` messages in Postmark's form, one JSON object a line, unique subjects."""
+    if rows % PER_REQUEST:
+        raise ValueError(f"rows must be a multiple of {PER_REQUEST} (the canned answer's size)")
+    template = (
+        '{"From": "sender@example.com", "To": "receiver@example.com", '
+        '"Subject": "cli %d", "TextBody": "Hello from the python-postmark benchmark."}\n'
+    )
+    with open(path, "w", encoding="utf-8") as handle:
+        for start in range(0, rows, 10_000):
+            handle.write("".join(template % i for i in range(start, min(start + 10_000, rows))))
+
+
+def _rss_mb(pid: int) -> float:
+    """The process's current resident set (MB), 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_measured(
+    command: list[str], env: dict[str, str], output: Path, timeout: float, cap_mb: float
+) -> dict[str, Any]:
+    """Run ``command`` (stdout and stderr to ``output``); its exit code, seconds, peak RSS
+    (MB, from ``ru_maxrss``) and ``stopped``: why it was killed, or None."""
+    with open(output, "wb") as sink:
+        process = subprocess.Popen(
+            command, env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink
+        )
+    started = time.monotonic()
+    stopped = None
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if stopped is None and _rss_mb(process.pid) > cap_mb:
+            stopped = f"over {cap_mb:.0f} MB"
+        elif stopped is None and time.monotonic() - started > timeout:
+            stopped = f"still running after {timeout:.0f} s"
+        if stopped is not None:
+            os.kill(process.pid, signal.SIGKILL)
+        time.sleep(0.05)
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    return {
+        "exit": process.returncode,
+        "seconds": time.monotonic() - started,
+        "peak_mb": usage.ru_maxrss * 1024 / 1e6,  # KiB on Linux
+        "stopped": stopped,
+    }
+
+
+def count_sent(results: Path) -> int:
+    """Lines of the CLI's results file with a MessageID."""
+    if not results.exists():
+        return 0
+    sent = 0
+    with open(results, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip() and json.loads(line).get("MessageID"):
+                sent += 1
+    return sent
+
+
+def verdict(rows: int, measured: dict[str, Any], sent: int) -> str:
+    """'ok' when the command finished normally and every row got a MessageID."""
+    if measured["stopped"]:
+        return f"stopped: {measured['stopped']}, {sent:,} rows sent"
+    if measured["exit"] != 0:
+        return f"exit status {measured['exit']}, {sent:,} of {rows:,} rows sent"
+    if sent != rows:
+        return f"{sent:,} of {rows:,} rows sent"
+    return "ok"
+
+
+def measure_cli(
+    python: str,
+    env: dict[str, str],
+    url: str,
+    ca: str,
+    folder: Path,
+    rows: int,
+    timeout: float,
+    profile: bool = False,
+) -> dict[str, Any]:
+    """``postmark batch`` on a fresh ``rows``-row file: peak MB, seconds, check, output tail;
+    with ``profile``, run under cProfile, whose top entries are the result's ``profile``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source, results, output = folder / f"{rows}.jsonl", folder / f"{rows}.results", folder / "out"
+    if not source.exists():
+        write_jsonl(source, rows)
+    results.unlink(missing_ok=True)
+    profiler = ["-m", "cProfile", "-s", "tottime"] if profile else []
+    command = [python, *profiler, "-m", "postmark", "--token", TOKEN, "--base-url", url]
+    command += ["batch", str(source), "--results", str(results), "--no-progress"]
+    env = {**env, "REQUESTS_CA_BUNDLE": ca}
+    measured = run_measured(command, env, output, timeout, RSS_CAP_MB)
+    measured["check"] = verdict(rows, measured, count_sent(results))
+    # Stopped by us (too big, too long) is a measurement; anything else failing is a crash.
+    measured["crashed"] = measured["check"] != "ok" and not measured["stopped"]
+    printed = output.read_text(errors="replace").strip().splitlines()
+    measured["output"] = printed[-1][:300] if printed else ""
+    if profile:
+        measured["profile"] = "\n".join(printed[:PROFILE_LINES])
+    results.unlink(missing_ok=True)
+    return measured
