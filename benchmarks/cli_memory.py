@@ -76,7 +76,7 @@ def run_measured(
         if stopped is None and _rss_mb(process.pid) > cap_mb:
             stopped = f"over {cap_mb:.0f} MB"
         elif stopped is None and time.monotonic() - started > timeout:
-            stopped = f"still running after {timeout:.0f} s"
+            stopped = f"still running after {timeout:g} s"
         if stopped is not None:
             os.kill(process.pid, signal.SIGKILL)
         time.sleep(0.05)
