@@ -32,6 +32,7 @@ from postmark.exceptions import (  # noqa: F401  (legacy names importable from p
     PostmarkError,
 )
 from postmark.outcomes import BatchResult, SendOutcome
+from postmark.parallel import check_concurrency
 from postmark.payloads import MESSAGE_FIELDS, build_message_from, check_message
 from postmark.protocol import _json_default
 from postmark.sending import BatchPlan
@@ -435,13 +436,15 @@ class PMBatchMail:
     messages = _Field("The PMMail objects to send.", default=list)
 
     def __init__(self, **kwargs: Any) -> None:
-        unknown = sorted(set(kwargs) - {"api_key", "messages"})
+        unknown = sorted(set(kwargs) - {"api_key", "messages", "concurrency"})
         if unknown:
             warnings.warn(
                 f"PMBatchMail ignores unknown keyword(s) {', '.join(unknown)}.", stacklevel=2
             )
         self.api_key = kwargs.get("api_key")
         self.messages = kwargs.get("messages") if kwargs.get("messages") is not None else []
+        #: Requests in flight at once (1: one after another, as in 0.7).
+        self.concurrency = check_concurrency(kwargs.get("concurrency", 1))
         self.outcomes: BatchResult | None = None
 
     def __repr__(self) -> str:
@@ -459,7 +462,13 @@ class PMBatchMail:
         if message in self.messages:
             self.messages.remove(message)
 
-    def send(self, test: bool | None = None, return_json: bool | None = None) -> Any:
+    def send(
+        self,
+        test: bool | None = None,
+        return_json: bool | None = None,
+        *,
+        concurrency: int | None = None,
+    ) -> Any:
         """Check every message, then send them all; raise after the last request if any failed.
 
         ``POST /email/batch`` and ``POST /email/batchWithTemplates``, 500
@@ -467,6 +476,11 @@ class PMBatchMail:
         ``api_key`` (argument, setter, or the ``POSTMARK_API_KEY`` /
         ``POSTMARK_SERVER_TOKEN`` setting). Only when the batch has no key
         does each message go with its own, one group of requests per key.
+
+        ``concurrency`` (default: the batch's, else 1) sends that many of
+        those requests side by side (see ``client.email.send_batch``);
+        every message is still checked before the first one, and the raise
+        still comes after the last.
 
         Returns:
             ``True``, or with ``return_json`` a list of Postmark's per-message
@@ -481,6 +495,7 @@ class PMBatchMail:
             PostmarkError: otherwise the class of the first failure; ``.outcomes``
                 lists every message's outcome.
         """
+        width = check_concurrency(self.concurrency if concurrency is None else concurrency)
         groups, payloads = self._checked()
         if config.lookup_bool("POSTMARK_TEST_MODE", test):
             for start in range(0, len(payloads), self.MAX_MESSAGES):
@@ -491,7 +506,7 @@ class PMBatchMail:
             plan = BatchPlan()
             for index in indexes:
                 plan.add_payload(index, payloads[index])
-            outcomes.extend(shared_client(token).email.send_batch(plan))
+            outcomes.extend(shared_client(token).email.send_batch(plan, concurrency=width))
         self.outcomes = BatchResult(sorted(outcomes, key=lambda outcome: outcome.index))
         for message, outcome in zip(self.messages, self.outcomes, strict=True):
             message.outcome = outcome

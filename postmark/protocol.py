@@ -554,6 +554,13 @@ class RetryPolicy:
             return False
         return call.idempotent or not error.may_have_been_sent
 
+    def slows_everyone(self, error: PostmarkError) -> bool:
+        """Whether ``error`` asks every request to wait, not only this one (429, 503).
+
+        Chunks sent side by side (:mod:`postmark.parallel`) share the wait.
+        """
+        return error.http_status in self.retry_statuses_any_method
+
     def judged(self, call: Call, error: E) -> E:
         """``error`` with its ``retryable`` flag set by :meth:`retryable`."""
         error.retryable = self.retryable(call, error)

@@ -251,11 +251,17 @@ class BatchPlan:
         """Record that the message at ``index`` was refused before sending."""
         self.outcomes[index] = failed_outcome(index, error)
 
-    def pending(self) -> Iterator[Chunk]:
-        """The requests to make, in order; after a 401 the rest fail without being sent."""
-        chunks = [
+    def pending(self, *, lazy: bool = False) -> Iterator[Chunk]:
+        """The requests to make, in order; after a 401 the rest fail without being sent.
+
+        Every body is encoded before the first chunk is handed out, unless
+        ``lazy``: then each chunk is encoded when it is asked for (the same
+        chunks; concurrent sends encode the next while others are in flight).
+        """
+        encoded = (
             chunk for path, group in self._groups.items() for chunk in self._encode(path, group)
-        ]
+        )
+        chunks = encoded if lazy else list(encoded)
         for chunk in chunks:
             if self.stopped_by is not None:
                 self._settle(chunk, self.stopped_by)
@@ -275,7 +281,7 @@ class BatchPlan:
     def failed(self, chunk: Chunk, error: PostmarkError) -> None:
         """Every message of ``chunk`` gets ``error``; a bad token stops the remaining chunks."""
         self._settle(chunk, error)
-        if isinstance(error, UnauthorizedError):
+        if stops_batch(error):
             self.stopped_by = error
 
     def result(self) -> BatchResult:
@@ -318,6 +324,11 @@ class BatchPlan:
             yield from chunk_encoded(
                 encoded, wrap=wrap, max_count=self.max_count, max_bytes=self.max_bytes, path=path
             )
+
+
+def stops_batch(error: PostmarkError) -> bool:
+    """Whether a chunk's failure stops the batch: a refused token fails every chunk alike."""
+    return isinstance(error, UnauthorizedError)
 
 
 def chunk_encoded(

@@ -17,6 +17,7 @@ mounted one, a mocking library's) is used through its ``send()``.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
@@ -33,6 +34,8 @@ from postmark.exceptions import ConfigurationError, PostmarkError
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+    from postmark.parallel import Gate
 from postmark.protocol import (  # noqa: F401  (resolve_*, DEFAULT_*, Timeout: their old home)
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -167,6 +170,11 @@ class Transport:
         no_proxy = select_proxy(self.base_url, self._proxies) is None
         usable = no_proxy and DirectPath.available()
         self._direct = DirectPath(self.base_url, self._verify) if usable else None
+        # Concurrent batches (postmark.parallel) grow the pool on demand.
+        self._pooled = getattr(self.session.get_adapter(self.base_url), "_pool_maxsize", 10)
+        self._pool_lock = threading.Lock()
+        self._mounted: HTTPAdapter | None = None
+        self._retired: list[HTTPAdapter] = []
 
     def _refuse_replaying_adapter(self) -> None:
         adapter = self.session.get_adapter(self.base_url)
@@ -201,18 +209,65 @@ class Transport:
         """
         return self.perform(Request(method, path, **options))
 
-    def perform(self, request: Request[Any]) -> Any:
-        """Run one :class:`~postmark.protocol.Request` (of an API section); its result."""
-        return request.result(self.execute(request.to_call(self.base_url, self._headers)))
+    def perform(self, request: Request[Any], gate: Gate | None = None) -> Any:
+        """Run one :class:`~postmark.protocol.Request` (of an API section); its result.
 
-    def execute(self, call: Call) -> Any:
+        ``gate``: the run this call is part of when chunks go out side by side
+        (:mod:`postmark.parallel`).
+        """
+        return request.result(self.execute(request.to_call(self.base_url, self._headers), gate))
+
+    def execute(self, call: Call, gate: Gate | None = None) -> Any:
         """Run a prepared :class:`Call` with the retry policy; see :meth:`call`."""
+        if gate is not None:
+            return self._execute_in(gate, call)
         attempts = Attempts(self.retry_policy, call)
         while True:
             try:
                 return self._attempt(call, attempts.attempt + 1, attempts.begin())
             except PostmarkError as error:
                 self._sleep(attempts.wait_after(error))
+
+    def _execute_in(self, gate: Gate, call: Call) -> Any:
+        """:meth:`execute` for one worker of a concurrent run: every attempt passes ``gate``.
+
+        A 429/503 holds every worker of the run (``gate.back_off``); after
+        the run stopped, ``gate.wait`` raises ``NotStarted`` instead of an attempt.
+        """
+        self._pool_connections(gate.width)
+        gate.wait(self._sleep)
+        attempts = Attempts(self.retry_policy, call)
+        while True:
+            try:
+                return self._attempt(call, attempts.attempt + 1, attempts.begin())
+            except PostmarkError as error:
+                wait = attempts.wait_after(error)
+                gate.back_off(error, wait, self.retry_policy, self._sleep)
+
+    def _pool_connections(self, count: int) -> None:
+        """Keep ``count`` keep-alive connections pooled for the base URL (our own session).
+
+        requests pools 10 per host by default; more workers than that would
+        open a connection per request and throw it away. A caller's session
+        keeps its own adapters (see docs/batches.md).
+        """
+        if count <= self._pooled or not self._own_session:
+            return
+        with self._pool_lock:
+            if count <= self._pooled:
+                return
+            # Mounted for this origin only; the adapter it replaces is not closed
+            # (other threads may be using it) but kept, and closed with the session.
+            current = self.session.get_adapter(self.base_url)
+            if type(current) is not HTTPAdapter or (
+                self._mounted is not None and current is not self._mounted
+            ):
+                return  # an adapter somebody else mounted: leave it alone
+            if self._mounted is not None:
+                self._retired.append(self._mounted)
+            self._mounted = HTTPAdapter(pool_maxsize=count, max_retries=current.max_retries)
+            self.session.mount(self.base_url.rstrip("/") + "/", self._mounted)
+            self._pooled = count
 
     def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
         connect, read = self.timeout
@@ -256,6 +311,8 @@ class Transport:
         """Close pooled connections (only when the session is our own)."""
         if self._own_session:
             self.session.close()
+            for adapter in self._retired:
+                adapter.close()
 
     def __enter__(self) -> Transport:
         return self

@@ -38,11 +38,16 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Protocol
 from postmark.exceptions import PostmarkError
 from postmark.protocol import Request
 
+if TYPE_CHECKING:
+    from postmark.parallel import Concurrently
+
 T = TypeVar("T")
 P = ParamSpec("P")
 
 #: A plan: yields the requests to make, is sent each answer, returns the result.
-Plan = Generator[Request[Any], Any, T]
+#: A batch sent N at a time yields one ``Concurrently`` step instead
+#: (:mod:`postmark.parallel`): the executor sends its chunks and sends back None.
+Plan = Generator["Request[Any] | Concurrently", Any, T]
 #: A walk: yields requests (and is sent their answers) and items (sent None).
 Walk = Generator[Request[Any] | T, Any, None]
 
@@ -110,16 +115,18 @@ class Stepper:
         self.plan = plan
         self.value: Any = None
 
-    def first(self) -> Request[Any] | None:
+    def first(self) -> Request[Any] | Concurrently | None:
         return self._step(self.plan.send, None)
 
-    def advance(self, answer: Any) -> Request[Any] | None:
+    def advance(self, answer: Any) -> Request[Any] | Concurrently | None:
         return self._step(self.plan.send, answer)
 
-    def fail(self, error: PostmarkError) -> Request[Any] | None:
+    def fail(self, error: PostmarkError) -> Request[Any] | Concurrently | None:
         return self._step(self.plan.throw, error)
 
-    def _step(self, how: Callable[[Any], Request[Any]], value: Any) -> Request[Any] | None:
+    def _step(
+        self, how: Callable[[Any], Request[Any] | Concurrently], value: Any
+    ) -> Request[Any] | Concurrently | None:
         try:
             return how(value)
         except StopIteration as done:
@@ -128,9 +135,13 @@ class Stepper:
 
 
 class SyncExecutor:
-    """Runs section descriptions with a blocking ``perform(request) -> result``."""
+    """Runs section descriptions with a blocking ``perform(request) -> result``.
 
-    def __init__(self, perform: Callable[[Request[Any]], Any]) -> None:
+    ``perform`` also takes a :class:`~postmark.parallel.Gate` as second
+    argument when a plan sends chunks concurrently (the transport's does).
+    """
+
+    def __init__(self, perform: Callable[..., Any]) -> None:
         self.perform = perform
 
     def run(self, request: Request[Any]) -> Any:
@@ -140,6 +151,10 @@ class SyncExecutor:
         stepper = Stepper(plan)
         request = stepper.first()
         while request is not None:
+            if not isinstance(request, Request):
+                self.run_concurrently(request)
+                request = stepper.advance(None)
+                continue
             try:
                 answer = self.perform(request)
             except PostmarkError as error:
@@ -150,6 +165,12 @@ class SyncExecutor:
 
     def run_walk(self, walk: Walk[Any]) -> Iterator[Any]:
         return _walk(walk, self.perform)
+
+    def run_concurrently(self, step: Concurrently) -> None:
+        """Send a plan's chunks ``step.concurrency`` at a time, on threads."""
+        from postmark.parallel import ChunkSender
+
+        ChunkSender(self.perform, step.concurrency).deliver(step.plan)
 
 
 def _walk(walk: Walk[T], perform: Callable[[Request[Any]], Any]) -> Iterator[T]:

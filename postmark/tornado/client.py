@@ -31,6 +31,7 @@ from postmark.api.sections import AccountSections, ServerSections
 from postmark.client import client_token
 from postmark.exceptions import PostmarkError
 from postmark.outcomes import BatchResult, SendResponse
+from postmark.parallel import AsyncChunkSender, Concurrently
 from postmark.protocol import (
     ACCOUNT_TOKEN_HEADER,
     SERVER_TOKEN_HEADER,
@@ -63,11 +64,17 @@ class AsyncExecutor:
         # The first step runs now: a message refused locally raises here,
         # before anything is sent, exactly as with the sync client.
         request = stepper.first()
-        what = f"{request.method} {request.path}" if request else "postmark call"
+        what = f"{request.method} {request.path}" if isinstance(request, Request) else "batch"
         return schedule(self._drive(stepper, request), what)
 
-    async def _drive(self, stepper: Stepper, request: Request[Any] | None) -> Any:
+    async def _drive(self, stepper: Stepper, request: Request[Any] | Concurrently | None) -> Any:
         while request is not None:
+            if not isinstance(request, Request):
+                # N chunks at a time on this loop, through the transport's HTTP client.
+                sender = AsyncChunkSender(self.transport.perform, request.concurrency)
+                await sender.deliver(request.plan)
+                request = stepper.advance(None)
+                continue
             try:
                 answer = await self.transport.perform(request)
             except PostmarkError as error:
@@ -160,9 +167,13 @@ class AsyncServerClient(_AsyncClient, ServerSections[Async]):
         future = self.email.send_with_template(message, **fields)
         return cast("SendFuture[SendResponse]", future)
 
-    def send_batch(self, messages: Any) -> SendFuture[BatchResult]:
-        """``client.email.send_batch``: ``POST /email/batch`` and ``/email/batchWithTemplates``."""
-        return cast("SendFuture[BatchResult]", self.email.send_batch(messages))
+    def send_batch(self, messages: Any, *, concurrency: int = 1) -> SendFuture[BatchResult]:
+        """``client.email.send_batch``: ``POST /email/batch`` and ``/email/batchWithTemplates``.
+
+        ``concurrency``: requests in flight at once (see ``client.email.send_batch``).
+        """
+        future = self.email.send_batch(messages, concurrency=concurrency)
+        return cast("SendFuture[BatchResult]", future)
 
 
 class AsyncAccountClient(_AsyncClient, AccountSections[Async]):

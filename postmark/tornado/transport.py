@@ -40,6 +40,8 @@ from postmark.protocol import (
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from postmark.parallel import Gate
+
 __all__ = ["AsyncTransport", "classify_failure"]
 
 
@@ -175,18 +177,33 @@ class AsyncTransport:
         """:meth:`postmark.transport.Transport.call`, awaited: the same answer or exception."""
         return await self.perform(Request(method, path, **options))
 
-    async def perform(self, request: Request[Any]) -> Any:
-        """Run one :class:`~postmark.protocol.Request` (of an API section); its result."""
-        return request.result(await self.execute(request.to_call(self.base_url, self._headers)))
+    async def perform(self, request: Request[Any], gate: Gate | None = None) -> Any:
+        """Run one :class:`~postmark.protocol.Request` (of an API section); its result.
 
-    async def execute(self, call: Call) -> Any:
-        """Run a prepared :class:`Call` with the retry policy; see :meth:`call`."""
+        ``gate``: the run this call is part of when chunks go out side by side
+        (:mod:`postmark.parallel`).
+        """
+        call = request.to_call(self.base_url, self._headers)
+        return request.result(await self.execute(call, gate))
+
+    async def execute(self, call: Call, gate: Gate | None = None) -> Any:
+        """Run a prepared :class:`Call` with the retry policy; see :meth:`call`.
+
+        With a ``gate``, every attempt passes it first, and a 429/503 holds
+        every worker of the run (as :meth:`postmark.transport.Transport.execute`).
+        """
+        if gate is not None:
+            await gate.wait_async(self._sleep)
         attempts = Attempts(self.retry_policy, call)
         while True:
             try:
                 return await self._attempt(call, attempts.attempt + 1, attempts.begin())
             except PostmarkError as error:
-                await self._sleep(attempts.wait_after(error))
+                wait = attempts.wait_after(error)
+                if gate is None:
+                    await self._sleep(wait)
+                else:
+                    await gate.back_off_async(error, wait, self.retry_policy, self._sleep)
 
     async def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
         client = self._http_client or AsyncHTTPClient()
