@@ -486,6 +486,10 @@ class RecordingBatchServer:
                     break
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            # Stopping with the connection open; ending quietly (Python 3.11's stream
+            # callback would otherwise log the cancellation as an error).
+            pass
         finally:
             writer.close()
 
