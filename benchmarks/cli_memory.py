@@ -69,17 +69,22 @@ def run_measured(
         )
     started = time.monotonic()
     stopped = None
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if stopped is None and _rss_mb(process.pid) > cap_mb:
-            stopped = f"over {cap_mb:.0f} MB"
-        elif stopped is None and time.monotonic() - started > timeout:
-            stopped = f"still running after {timeout:g} s"
-        if stopped is not None:
-            os.kill(process.pid, signal.SIGKILL)
-        time.sleep(0.05)
+    try:
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if stopped is None and _rss_mb(process.pid) > cap_mb:
+                stopped = f"over {cap_mb:.0f} MB"
+            elif stopped is None and time.monotonic() - started > timeout:
+                stopped = f"still running after {timeout:g} s"
+            if stopped is not None:
+                os.kill(process.pid, signal.SIGKILL)
+            time.sleep(0.05)
+    except BaseException:  # Ctrl-C, an error here: the command must not outlive the benchmark
+        process.kill()
+        process.wait()
+        raise
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     return {
         "exit": process.returncode,
