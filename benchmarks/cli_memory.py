@@ -9,6 +9,10 @@ peak RSS is the kernel's ``ru_maxrss`` of that process (``os.wait4``).
 A run that grows past :data:`RSS_CAP_MB` or runs longer than its time limit
 is stopped (SIGKILL) and reported as such: the machine is shared, and a CLI
 that reads the whole file into memory would otherwise take gigabytes.
+
+:func:`resume_check`: the command killed with SIGKILL while a request is in
+flight, then run again, against the recording batch server (which stores
+every message it is sent): nothing may be stored twice.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 #: The file sizes measured (rows); the targets compare the last with the first.
 ROWS = (100_000, 1_000_000)
@@ -135,8 +139,7 @@ def measure_cli(
         write_jsonl(source, rows)
     results.unlink(missing_ok=True)
     profiler = ["-m", "cProfile", "-s", "tottime"] if profile else []
-    command = [python, *profiler, "-m", "postmark", "--token", TOKEN, "--base-url", url]
-    command += ["batch", str(source), "--results", str(results), "--no-progress"]
+    command = [python, *profiler, *cli_command(url, source, results)]
     env = {**env, "REQUESTS_CA_BUNDLE": ca}
     measured = run_measured(command, env, output, timeout, RSS_CAP_MB)
     measured["check"] = verdict(rows, measured, count_sent(results))
@@ -148,3 +151,103 @@ def measure_cli(
         measured["profile"] = "\n".join(printed[:PROFILE_LINES])
     results.unlink(missing_ok=True)
     return measured
+
+
+def cli_command(url: str, source: Path, results: Path) -> list[str]:
+    """The arguments after the interpreter: ``-m postmark ... batch SOURCE --results ...``."""
+    command = ["-m", "postmark", "--token", TOKEN, "--base-url", url]
+    return [*command, "batch", str(source), "--results", str(results), "--no-progress"]
+
+
+class Recorder(Protocol):
+    """What :func:`resume_check` needs of ``servers.RecordingBatchServer``."""
+
+    url: str
+    records: dict[str, list[str]]
+    requests: int
+    in_flight: int
+
+    def clear(self) -> None: ...
+
+
+def resume_check(
+    python: str, env: dict[str, str], server: Recorder, folder: Path, rows: int, timeout: float
+) -> str:
+    """Kill ``postmark batch`` (SIGKILL) with a request in flight halfway through, run it
+    again to the end; 'ok' (with how many rows were listed as uncertain) when no row was
+    stored twice, every row with a MessageID in the results was stored once under that
+    ID and every row not stored is listed without one; otherwise what is wrong."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source, results = folder / f"resume-{rows}.jsonl", folder / f"resume-{rows}.results"
+    write_jsonl(source, rows)
+    results.unlink(missing_ok=True)
+    server.clear()
+    command = [python, *cli_command(server.url, source, results)]
+    first = subprocess.Popen(
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_mid_request(first, server, rows // PER_REQUEST // 2, timeout)
+    finally:
+        first.kill()  # SIGKILL
+        first.wait()
+    killed_after = server.requests
+    second = subprocess.run(command, env=env, capture_output=True, timeout=timeout, check=False)
+    if second.returncode not in (0, 1):  # 1: some rows failed (or were left uncertain)
+        last = (second.stderr.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
+        return f"the second run exited {second.returncode}: {last}"
+    check = resume_verdict(rows, server.records, _results_by_line(results))
+    return f"{check} (killed after {killed_after} of {rows // PER_REQUEST} requests)"
+
+
+def _wait_for_mid_request(
+    process: subprocess.Popen[bytes], server: Recorder, answered: int, timeout: float
+) -> None:
+    """Return once ``answered`` requests were answered and another one is in flight."""
+    deadline = time.monotonic() + timeout
+    while not (server.requests >= answered and server.in_flight > 0):
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"postmark batch ended (status {process.returncode}) before the kill"
+            )
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"postmark batch not halfway after {timeout:g} s")
+        time.sleep(0.002)
+
+
+def _results_by_line(results: Path) -> dict[int, dict[str, Any]]:
+    found: dict[int, dict[str, Any]] = {}
+    if results.exists():
+        with open(results, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    entry = json.loads(line)
+                    found[int(entry["line"])] = entry
+    return found
+
+
+def resume_verdict(
+    rows: int, records: dict[str, list[str]], results: dict[int, dict[str, Any]]
+) -> str:
+    """Row ``i`` (line ``i + 1``, subject ``cli i``) against what the server stored."""
+    counts = {"stored twice": 0, "with a MessageID the server did not store": 0}
+    counts.update({"sent but not in the results": 0, "neither sent nor listed": 0})
+    uncertain = 0
+    for i in range(rows):
+        stored = records.get(f"cli {i}", [])
+        entry = results.get(i + 1)
+        if len(stored) > 1:
+            counts["stored twice"] += 1
+        elif entry is None:
+            counts["sent but not in the results" if stored else "neither sent nor listed"] += 1
+        elif entry.get("MessageID"):
+            if stored != [entry["MessageID"]]:
+                counts["with a MessageID the server did not store"] += 1
+        elif stored:
+            uncertain += 1  # sent once, its answer lost with the killed run: listed, not resent
+    problems = [f"{n} {what}" for what, n in counts.items() if n]
+    return "; ".join(problems) or f"ok, {uncertain} listed as uncertain"

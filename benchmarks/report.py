@@ -35,6 +35,7 @@ class Results:
     parallel_check: Values = field(default_factory=dict)
     parallel_unsupported: str = ""  # why concurrency= could not be measured
     cli: dict[int, dict[str, Any]] = field(default_factory=dict)  # rows -> one measurement
+    cli_resume: str = ""  # the SIGKILL resume check: "ok, ..." or what went wrong
     notes: list[str] = field(default_factory=list)
 
     def add(self, table: Values, client: str, value: Any) -> None:
@@ -51,6 +52,8 @@ class Results:
             for client, values in checks.items():
                 out += [f"{scenario} {client}: {c}" for c in values if c != "ok"]
         out += [f"cli {rows:,} rows: {m['check']}" for rows, m in self.cli.items() if m["crashed"]]
+        if self.cli_resume and not self.cli_resume.startswith("ok"):
+            out.append(f"cli SIGKILL and resume: {self.cli_resume}")
         return out
 
 
@@ -274,8 +277,7 @@ def targets(results: Results, floor: dict[str, list[Any]]) -> list[str]:
         ),
         _parallel_target(results),
         *_cli_targets(results),
-        "- CLI: resume after SIGKILL sends nothing twice: checked by the CLI's tests "
-        "(not timed), not by this benchmark → NOT MEASURED",
+        _resume_target(results),
         _target(
             "sequential PMMail.send ≥ 2.5x the requests floor",
             paired_ratio(results.send.get(THIS, []), floor["send"]),
@@ -357,6 +359,13 @@ def _cli_targets(results: Results) -> list[str]:
             "n/a" if growth is None else f"{(growth - 1) * 100:+.0f} %",
         ),
     ]
+
+
+def _resume_target(results: Results) -> str:
+    text = "CLI: resume after SIGKILL sends nothing twice"
+    if not results.cli_resume:
+        return f"- {text}: not run → NOT MEASURED"
+    return f"- {text}: {results.cli_resume} → {_verdict(results.cli_resume.startswith('ok'))}"
 
 
 def _fmt(ratio: float | None) -> str:

@@ -34,7 +34,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from cli_memory import QUICK_ROWS, measure_cli  # noqa: E402
+from cli_memory import QUICK_ROWS, measure_cli, resume_check  # noqa: E402
 from cli_memory import ROWS as CLI_ROWS  # noqa: E402
 from clients import DICTS, IMPORTS, ROWS, SCENARIO_CLIENTS, THIS, Runtime, prepare  # noqa: E402
 from parallel import LEVELS, SERVER_DELAY, check_exactly_once, subjects  # noqa: E402
@@ -43,6 +43,8 @@ from servers import REPO, LatencyProxy, Nginx, RecordingBatchServer, Sandbox  # 
 
 SCENARIOS = ("send", "batch", "attachment", "import", "threads", "parallel", "cli")
 LATENCY = 0.020  # seconds, each way
+#: Rows of the file ``postmark batch`` is killed halfway through (then resumed).
+RESUME_ROWS = QUICK_ROWS[0]
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ class Bench:
                 f"proxy on {self.proxy.url}",
                 flush=True,
             )
-        if "parallel" in scenarios:
+        if "parallel" in scenarios or "cli" in scenarios:  # cli: the SIGKILL resume check
             self.recorder = RecordingBatchServer(SERVER_DELAY)
             self.recorder.start()
             self.recorder_proxy = LatencyProxy(self.recorder.port, LATENCY)
@@ -273,6 +275,18 @@ class Bench:
             shown.append(
                 f"{rows:,} rows {out['peak_mb']:.0f} MB {out['seconds']:.0f} s {out['check']}"
             )
+        assert self.recorder
+        resumed = resume_check(
+            runtime.python,
+            runtime.env,
+            self.recorder,
+            self.tmp / "cli",
+            RESUME_ROWS,
+            self.sizes.cli_timeout,
+        )
+        if name == THIS:
+            self.results.cli_resume = resumed
+        shown.append(f"SIGKILL and resume: {resumed}")
         return ", ".join(shown)
 
     def run(self) -> None:

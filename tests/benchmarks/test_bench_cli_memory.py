@@ -6,7 +6,7 @@ import json
 import sys
 
 import pytest
-from cli_memory import count_sent, run_measured, verdict, write_jsonl
+from cli_memory import count_sent, resume_verdict, run_measured, verdict, write_jsonl
 
 
 def test_the_input_file_has_one_message_a_line_with_unique_subjects(tmp_path):
@@ -74,3 +74,23 @@ def test_verdict():
     assert verdict(3, {"stopped": None, "exit": 1}, 0) == "exit status 1, 0 of 3 rows sent"
     stopped = {"stopped": "over 1500 MB", "exit": -9}
     assert verdict(3, stopped, 1) == "stopped: over 1500 MB, 1 rows sent"
+
+
+def test_resume_verdict_ok_counts_the_rows_listed_as_uncertain():
+    records = {"cli 0": ["a"], "cli 1": ["b"], "cli 2": ["c"]}
+    results = {
+        1: {"line": 1, "MessageID": "a"},
+        2: {"line": 2, "ErrorCode": None, "MayHaveBeenSent": True},  # sent; answer lost
+        3: {"line": 3, "MessageID": "c"},
+        4: {"line": 4, "ErrorCode": 300, "Message": "invalid"},  # refused, never stored
+    }
+    assert resume_verdict(4, {**records}, results) == "ok, 1 listed as uncertain"
+
+
+def test_resume_verdict_finds_rows_sent_twice_lost_or_unlisted():
+    records = {"cli 0": ["a", "a2"], "cli 1": ["b"], "cli 2": ["c"]}
+    results = {1: {"line": 1, "MessageID": "a2"}, 2: {"line": 2, "MessageID": "x"}}
+    assert resume_verdict(4, records, results) == (
+        "1 stored twice; 1 with a MessageID the server did not store; "
+        "1 sent but not in the results; 1 neither sent nor listed"
+    )

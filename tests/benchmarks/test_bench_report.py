@@ -117,3 +117,18 @@ def test_failures_are_crashes_and_failed_exactly_once_checks_not_missed_targets(
         "cli 10,000 rows: exit status 1, 0 of 10,000 rows sent",
     ]
     assert results(threads_check={THIS: ["ok"]}).failures() == []
+    resumed = results(cli_resume="500 stored twice (killed after 10 of 20 requests)")
+    assert resumed.failures() == [
+        "cli SIGKILL and resume: 500 stored twice (killed after 10 of 20 requests)"
+    ]
+    assert results(cli_resume="ok, 500 listed as uncertain").failures() == []
+
+
+def test_the_resume_target():
+    text = table(results(cli_resume="ok, 500 listed as uncertain (killed after 10 of 20)"), {})
+    assert target(text, "CLI: resume").endswith(
+        ": ok, 500 listed as uncertain (killed after 10 of 20) → MET"
+    )
+    text = table(results(cli_resume="500 stored twice (killed after 10 of 20 requests)"), {})
+    assert target(text, "CLI: resume").endswith("→ NOT MET")
+    assert target(table(results(), {}), "CLI: resume").endswith("not run → NOT MEASURED")
