@@ -1,4 +1,10 @@
-"""The parallel scenario's settings and its exactly-once check.
+"""The parallel scenario's settings and its exactly-once check; also a command of its own.
+
+    python benchmarks/parallel.py                             # 100,000 messages, 3 runs
+    python benchmarks/parallel.py --messages 10000 --runs 1   # quick
+
+(the same as ``python benchmarks/run.py --scenarios parallel --clients
+python-postmark-dicts``, which the full benchmark runs with everything else).
 
 One batch of uniquely-subjected messages (``{tag}-{i}``) goes through the
 latency proxy (20 ms each way) to :class:`servers.RecordingBatchServer`
@@ -9,6 +15,9 @@ compares that with what the client reported.
 """
 
 from __future__ import annotations
+
+import argparse
+import sys
 
 #: The ``concurrency=`` values measured; the target compares the last with the first.
 LEVELS = (1, 4, 8)
@@ -50,3 +59,19 @@ def check_exactly_once(
     if stray:
         problems.append(f"{stray} stored that were not sent")
     return "; ".join(problems) or "ok"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Only the parallel scenario, through ``run.py`` (same servers, checks and table)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    import run
+
+    only = ["--scenarios", "parallel", "--clients", "python-postmark-dicts", "--no-profiles"]
+    return run.main([*only, "--runs", str(args.runs), "--parallel-messages", str(args.messages)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

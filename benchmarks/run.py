@@ -19,6 +19,7 @@ check failed; missed speed targets are printed, not failed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -435,6 +436,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="NAME=PATH",
         help="also measure python-postmark from another checkout (A/B)",
     )
+    parser.add_argument(
+        "--parallel-messages", type=int, default=None, help="messages of the parallel scenario"
+    )
     parser.add_argument("--seconds", type=float, default=None, help="per sequential run")
     parser.add_argument(
         "--single-seconds", type=float, default=None, help="single-thread run through the proxy"
@@ -460,6 +464,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         if getattr(args, key) is None:
             setattr(args, key, value)
     args.sizes = QUICK if args.quick else FULL
+    if args.parallel_messages:
+        args.sizes = dataclasses.replace(args.sizes, parallel=args.parallel_messages)
     args.scenarios = [s for s in args.scenarios.split(",") if s]
     args.clients = [c for c in args.clients.split(",") if c]
     unknown = set(args.scenarios) - set(SCENARIOS)

@@ -427,7 +427,8 @@ class PMBatchMail:
     the batch has none. ``send()`` checks every message first (nothing is
     sent if one is incomplete), sends all of them, 500 per request, and
     raises after the last request if any failed; ``outcomes`` then says what
-    happened to each.
+    happened to each. ``concurrency=N`` (new) keeps N of those requests in
+    flight at once; the default, 1, sends them one after another as 0.7 did.
     """
 
     MAX_MESSAGES = 500
@@ -444,7 +445,8 @@ class PMBatchMail:
         self.api_key = kwargs.get("api_key")
         self.messages = kwargs.get("messages") if kwargs.get("messages") is not None else []
         #: Requests in flight at once (1: one after another, as in 0.7).
-        self.concurrency = check_concurrency(kwargs.get("concurrency", 1))
+        concurrency = kwargs.get("concurrency")
+        self.concurrency = 1 if concurrency is None else check_concurrency(concurrency)
         self.outcomes: BatchResult | None = None
 
     def __repr__(self) -> str:

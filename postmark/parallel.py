@@ -223,10 +223,14 @@ class Concurrently:
     The executor records every outcome on ``plan`` and sends back None.
     """
 
-    __slots__ = ("concurrency", "plan")
+    __slots__ = ("chunks", "concurrency", "plan")
 
-    def __init__(self, plan: BatchPlan, concurrency: int) -> None:
+    def __init__(
+        self, plan: BatchPlan, concurrency: int, chunks: Iterable[Chunk] | None = None
+    ) -> None:
         self.plan, self.concurrency = plan, concurrency
+        #: The chunks to send (default: ``plan.pending(lazy=True)``).
+        self.chunks = chunks if chunks is not None else plan.pending(lazy=True)
 
     def __repr__(self) -> str:
         return f"<Concurrently {self.concurrency}>"
@@ -322,9 +326,9 @@ class ChunkSender(_Sender):
             return self._failed(chunk, error)
         return ChunkResult(chunk, answer=answer)
 
-    def deliver(self, plan: BatchPlan) -> None:
-        """Send every chunk of ``plan`` (encoded as they are needed); outcomes on the plan."""
-        for done in self.send(plan.pending(lazy=True)):
+    def deliver(self, plan: BatchPlan, chunks: Iterable[Chunk] | None = None) -> None:
+        """Send ``chunks`` (default: ``plan.pending(lazy=True)``); the outcomes on ``plan``."""
+        for done in self.send(plan.pending(lazy=True) if chunks is None else chunks):
             done.record(plan)
 
 
@@ -367,7 +371,7 @@ class AsyncChunkSender(_Sender):
                 return self._failed(chunk, error)
         return ChunkResult(chunk, answer=answer)
 
-    async def deliver(self, plan: BatchPlan) -> None:
-        """Send every chunk of ``plan`` (encoded as they are needed); outcomes on the plan."""
-        async for done in self.send(plan.pending(lazy=True)):
+    async def deliver(self, plan: BatchPlan, chunks: Iterable[Chunk] | None = None) -> None:
+        """Send ``chunks`` (default: ``plan.pending(lazy=True)``); the outcomes on ``plan``."""
+        async for done in self.send(plan.pending(lazy=True) if chunks is None else chunks):
             done.record(plan)

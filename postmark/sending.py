@@ -261,7 +261,27 @@ class BatchPlan:
         encoded = (
             chunk for path, group in self._groups.items() for chunk in self._encode(path, group)
         )
-        chunks = encoded if lazy else list(encoded)
+        yield from self._unless_stopped(encoded if lazy else list(encoded))
+
+    def pending_while_adding(self, messages: Iterable[tuple[int, Any]]) -> Iterator[Chunk]:
+        """``add`` each ``(index, message)``, handing out each chunk as soon as it is complete.
+
+        The chunks, and their order, of ``add`` for every message then
+        ``pending()``: each run of ``max_count`` ``/email/batch`` messages is
+        encoded as soon as its last message is checked (a concurrent send
+        checks and encodes the next while others are in flight); a last,
+        shorter run and the template messages (which come after) at the end.
+        """
+        plain = self._groups[BATCH]
+        for index, message in messages:
+            self.add(index, message)
+            if len(plain) >= self.max_count:
+                run = plain[:]
+                plain.clear()
+                yield from self._unless_stopped(self._encode(BATCH, run))
+        yield from self.pending(lazy=True)
+
+    def _unless_stopped(self, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
         for chunk in chunks:
             if self.stopped_by is not None:
                 self._settle(chunk, self.stopped_by)

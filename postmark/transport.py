@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -251,23 +252,37 @@ class Transport:
         open a connection per request and throw it away. A caller's session
         keeps its own adapters (see docs/batches.md).
         """
-        if count <= self._pooled or not self._own_session:
+        if count <= self._pooled:
             return
         with self._pool_lock:
             if count <= self._pooled:
                 return
-            # Mounted for this origin only; the adapter it replaces is not closed
-            # (other threads may be using it) but kept, and closed with the session.
-            current = self.session.get_adapter(self.base_url)
-            if type(current) is not HTTPAdapter or (
-                self._mounted is not None and current is not self._mounted
+            prefix = self.base_url.rstrip("/") + "/"  # what every call's URL starts with
+            current = self.session.get_adapter(prefix)
+            if (
+                not self._own_session
+                or type(current) is not HTTPAdapter
+                or (self._mounted is not None and current is not self._mounted)
             ):
-                return  # an adapter somebody else mounted: leave it alone
+                self._pooled = count  # somebody else's adapter: leave it alone
+                return
             if self._mounted is not None:
-                self._retired.append(self._mounted)
+                self._retired.append(self._mounted)  # others may be using it: closed in close()
             self._mounted = HTTPAdapter(pool_maxsize=count, max_retries=current.max_retries)
-            self.session.mount(self.base_url.rstrip("/") + "/", self._mounted)
+            self._mount(prefix, self._mounted)
             self._pooled = count
+
+    def _mount(self, prefix: str, adapter: HTTPAdapter) -> None:
+        """``session.mount`` on a copy, swapped in at once: other threads may be sending.
+
+        ``Session.mount`` reorders the adapters in place, and a concurrent
+        ``get_adapter`` could then miss every adapter and fail.
+        """
+        adapters = OrderedDict(self.session.adapters)
+        adapters[prefix] = adapter
+        for key in [key for key in adapters if len(key) < len(prefix)]:
+            adapters[key] = adapters.pop(key)  # longest prefix first, as mount() keeps them
+        self.session.adapters = adapters
 
     def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
         connect, read = self.timeout

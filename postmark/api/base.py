@@ -170,7 +170,7 @@ class SyncExecutor:
         """Send a plan's chunks ``step.concurrency`` at a time, on threads."""
         from postmark.parallel import ChunkSender
 
-        ChunkSender(self.perform, step.concurrency).deliver(step.plan)
+        ChunkSender(self.perform, step.concurrency).deliver(step.plan, step.chunks)
 
 
 def _walk(walk: Walk[T], perform: Callable[[Request[Any]], Any]) -> Iterator[T]:

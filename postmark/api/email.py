@@ -168,11 +168,16 @@ class EmailAPI(Section[M]):
                 or more; nothing was sent.
         """
         width = check_concurrency(concurrency)
-        plan = messages if isinstance(messages, BatchPlan) else BatchPlan.of(messages)
         if width == 1:
+            plan = messages if isinstance(messages, BatchPlan) else BatchPlan.of(messages)
             return (yield from deliver(plan))
-        yield Concurrently(plan, width)  # the executor sends the chunks and records them
-        return plan.result()
+        if isinstance(messages, BatchPlan):
+            step = Concurrently(messages, width)
+        else:  # checked and encoded chunk by chunk, while the first chunks are in flight
+            plan = BatchPlan()
+            step = Concurrently(plan, width, plan.pending_while_adding(enumerate(messages)))
+        yield step  # the executor sends the chunks and records their outcomes on the plan
+        return step.plan.result()
 
     send_batch_with_templates = send_batch
 

@@ -72,7 +72,7 @@ class AsyncExecutor:
             if not isinstance(request, Request):
                 # N chunks at a time on this loop, through the transport's HTTP client.
                 sender = AsyncChunkSender(self.transport.perform, request.concurrency)
-                await sender.deliver(request.plan)
+                await sender.deliver(request.plan, request.chunks)
                 request = stepper.advance(None)
                 continue
             try:
