@@ -6,7 +6,14 @@ import json
 import sys
 
 import pytest
-from cli_memory import count_sent, resume_verdict, run_measured, verdict, write_jsonl
+from cli_memory import (
+    count_sent,
+    read_results,
+    resume_verdict,
+    run_measured,
+    verdict,
+    write_jsonl,
+)
 
 
 def test_the_input_file_has_one_message_a_line_with_unique_subjects(tmp_path):
@@ -67,6 +74,21 @@ def test_sent_rows_are_counted_from_the_results_file(tmp_path):
     assert count_sent(results) == 2
 
 
+def test_a_streaming_cli_s_journal_lines_name_rows_and_the_last_result_counts(tmp_path):
+    results = tmp_path / "results.jsonl"
+    results.write_text(
+        '{"sending": [1, 2, 3], "fingerprints": ["a", "b", "c"]}\n'
+        '{"line": 1, "ErrorCode": 300, "Message": "x"}\n'
+        '{"line": 2, "MessageID": "m2"}\n'
+        '{"line": 1, "MessageID": "m1"}\n'
+    )
+    found, journalled = read_results(results)
+    assert found[1]["MessageID"] == "m1"
+    assert set(found) == {1, 2}
+    assert journalled == {1, 2, 3}
+    assert count_sent(results) == 2
+
+
 def test_verdict():
     done = {"stopped": None, "exit": 0}
     assert verdict(3, done, 3) == "ok"
@@ -85,6 +107,16 @@ def test_resume_verdict_ok_counts_the_rows_listed_as_uncertain():
         4: {"line": 4, "ErrorCode": 300, "Message": "invalid"},  # refused, never stored
     }
     assert resume_verdict(4, {**records}, results) == "ok, 1 listed as uncertain"
+
+
+def test_resume_verdict_rows_in_a_journal_line_without_a_result_are_listed():
+    # Killed with the request for lines 2-3 in flight: the server stored line 2 only.
+    records = {"cli 0": ["a"], "cli 1": ["b"]}
+    results = {1: {"line": 1, "MessageID": "a"}}
+    assert resume_verdict(3, records, results, {1, 2, 3}) == "ok, 1 listed as uncertain"
+    assert resume_verdict(3, records, results, set()) == (
+        "1 sent but not in the results; 1 neither sent nor listed"
+    )
 
 
 def test_resume_verdict_finds_rows_sent_twice_lost_or_unlisted():
