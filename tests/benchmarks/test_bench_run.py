@@ -59,15 +59,19 @@ def test_missed_targets_pick_the_profiles_that_explain_them():
 
 
 @responses.activate
-def test_the_fair_floor_builds_and_serialises_inside_the_timed_call():
+def test_the_fair_floor_builds_and_serialises_inside_the_timed_call(monkeypatch):
     responses.post(
         "https://floor.test/email/batch",
         json=[{"MessageID": "x", "ErrorCode": 0}] * 500,
     )
+    encoded: list[int] = []
+    real_dumps = worker.dumps
+    monkeypatch.setattr(worker, "dumps", lambda value: encoded.append(1) or real_dumps(value))
     floor = worker.FairFloor({"url": "https://floor.test"})
     run_batch = floor.batch([f"s{i}" for i in range(1_000)])
-    assert len(responses.calls) == 0  # nothing built or sent before the timed call
+    assert (len(encoded), len(responses.calls)) == (0, 0)  # nothing done before the clock
     answers = run_batch()
+    assert len(encoded) == 2
     assert len(answers) == 1_000
     bodies = [json.loads(call.request.body) for call in responses.calls]
     assert [len(body) for body in bodies] == [500, 500]
