@@ -1,4 +1,4 @@
-"""python-postmark benchmark: one command, everything on 127.0.0.1, about 20 minutes on 2 cores.
+"""python-postmark benchmark: one command, everything on 127.0.0.1, about 30 minutes on 2 cores.
 
     python benchmarks/run.py            # with the interpreter that has requests installed
     python benchmarks/run.py --quick    # every scenario once, small sizes (CI; about a minute)
