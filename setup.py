@@ -18,6 +18,8 @@ TEST_DEPS = [
     "pyyaml>=6",  # reads Postmark's spec files for the sandbox fuzz test
     # The Django backend's side-by-side tests send the same messages through anymail.
     "django-anymail>=13",
+    # Drives Debian's chromium-driver (/usr/bin/chromedriver) for the web-inbox browser tests.
+    "selenium>=4.11",
 ]
 LINT_DEPS = ["ruff>=0.5", "mypy>=1.8", "types-requests"]
 DOCS_DEPS = ["sphinx>=7.2", "furo>=2024.1", "myst-parser>=3"]
@@ -32,7 +34,7 @@ setup(
     license="MIT",
     url="https://github.com/themartorana/python-postmark",
     packages=find_packages(include=["postmark", "postmark.*"]),
-    package_data={"postmark": ["py.typed"]},
+    package_data={"postmark": ["py.typed", "sandbox/ui/static/*.js", "sandbox/ui/static/*.css"]},
     python_requires=">=3.10",
     install_requires=["requests>=2.28"],
     extras_require={

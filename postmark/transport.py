@@ -171,11 +171,6 @@ class Transport:
         no_proxy = select_proxy(self.base_url, self._proxies) is None
         usable = no_proxy and DirectPath.available()
         self._direct = DirectPath(self.base_url, self._verify) if usable else None
-        # Concurrent batches (postmark.parallel) grow the pool on demand.
-        self._pooled = getattr(self.session.get_adapter(self.base_url), "_pool_maxsize", 10)
-        self._pool_lock = threading.Lock()
-        self._mounted: HTTPAdapter | None = None
-        self._retired: list[HTTPAdapter] = []
 
     def _refuse_replaying_adapter(self) -> None:
         adapter = self.session.get_adapter(self.base_url)
@@ -229,61 +224,6 @@ class Transport:
             except PostmarkError as error:
                 self._sleep(attempts.wait_after(error))
 
-    def _execute_in(self, gate: Gate, call: Call) -> Any:
-        """:meth:`execute` for one worker of a concurrent run: every attempt passes ``gate``.
-
-        A 429/503 holds every worker of the run (``gate.back_off``); after
-        the run stopped, ``gate.wait`` raises ``NotStarted`` instead of an attempt.
-        """
-        self._pool_connections(gate.width)
-        gate.wait(self._sleep)
-        attempts = Attempts(self.retry_policy, call)
-        while True:
-            try:
-                return self._attempt(call, attempts.attempt + 1, attempts.begin())
-            except PostmarkError as error:
-                wait = attempts.wait_after(error)
-                gate.back_off(error, wait, self.retry_policy, self._sleep)
-
-    def _pool_connections(self, count: int) -> None:
-        """Keep ``count`` keep-alive connections pooled for the base URL (our own session).
-
-        requests pools 10 per host by default; more workers than that would
-        open a connection per request and throw it away. A caller's session
-        keeps its own adapters (see docs/batches.md).
-        """
-        if count <= self._pooled:
-            return
-        with self._pool_lock:
-            if count <= self._pooled:
-                return
-            prefix = self.base_url.rstrip("/") + "/"  # what every call's URL starts with
-            current = self.session.get_adapter(prefix)
-            if (
-                not self._own_session
-                or type(current) is not HTTPAdapter
-                or (self._mounted is not None and current is not self._mounted)
-            ):
-                self._pooled = count  # somebody else's adapter: leave it alone
-                return
-            if self._mounted is not None:
-                self._retired.append(self._mounted)  # others may be using it: closed in close()
-            self._mounted = HTTPAdapter(pool_maxsize=count, max_retries=current.max_retries)
-            self._mount(prefix, self._mounted)
-            self._pooled = count
-
-    def _mount(self, prefix: str, adapter: HTTPAdapter) -> None:
-        """``session.mount`` on a copy, swapped in at once: other threads may be sending.
-
-        ``Session.mount`` reorders the adapters in place, and a concurrent
-        ``get_adapter`` could then miss every adapter and fail.
-        """
-        adapters = OrderedDict(self.session.adapters)
-        adapters[prefix] = adapter
-        for key in [key for key in adapters if len(key) < len(prefix)]:
-            adapters[key] = adapters.pop(key)  # longest prefix first, as mount() keeps them
-        self.session.adapters = adapters
-
     def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
         connect, read = self.timeout
         timeout = (min(connect, max(remaining, 0.001)), min(read, max(remaining, 0.001)))
@@ -326,11 +266,72 @@ class Transport:
         """Close pooled connections (only when the session is our own)."""
         if self._own_session:
             self.session.close()
-            for adapter in self._retired:
-                adapter.close()
 
     def __enter__(self) -> Transport:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- concurrent batches (postmark.parallel) -----------------------------------
+
+    #: Connections kept pooled for the base URL (requests' DEFAULT_POOLSIZE per host)...
+    _pooled = 10
+    #: ... grown, under this lock (rarely taken), to the concurrency of a batch.
+    _growing = threading.Lock()
+    _mounted: HTTPAdapter | None = None
+
+    def _execute_in(self, gate: Gate, call: Call) -> Any:
+        """:meth:`execute` for one worker of a concurrent run: every attempt passes ``gate``.
+
+        A 429/503 holds every worker of the run (``gate.back_off``); after
+        the run stopped, ``gate.wait`` raises ``NotStarted`` instead of an attempt.
+        """
+        self._pool_connections(gate.width)
+        gate.wait(self._sleep)
+        attempts = Attempts(self.retry_policy, call)
+        while True:
+            try:
+                return self._attempt(call, attempts.attempt + 1, attempts.begin())
+            except PostmarkError as error:
+                wait = attempts.wait_after(error)
+                gate.back_off(error, wait, self.retry_policy, self._sleep)
+
+    def _pool_connections(self, count: int) -> None:
+        """Keep ``count`` keep-alive connections pooled for the base URL (our own session).
+
+        requests pools 10 per host by default; more workers than that would
+        open a connection per request and throw it away. A caller's session
+        keeps its own adapters (see docs/batches.md).
+        """
+        if count <= self._pooled:
+            return
+        with Transport._growing:
+            if count <= self._pooled:
+                return
+            prefix = self.base_url.rstrip("/") + "/"  # what every call's URL starts with
+            current = self.session.get_adapter(prefix)
+            if (
+                not self._own_session
+                or type(current) is not HTTPAdapter
+                or (self._mounted is not None and current is not self._mounted)
+            ):
+                self._pooled = count  # somebody else's adapter: leave it alone
+                return
+            # The adapter replaced is not closed: other threads may be using it. Once
+            # they are done, nothing refers to it, and urllib3 closes its connections.
+            self._mounted = HTTPAdapter(pool_maxsize=count, max_retries=current.max_retries)
+            self._mount(prefix, self._mounted)
+            self._pooled = count
+
+    def _mount(self, prefix: str, adapter: HTTPAdapter) -> None:
+        """``session.mount`` on a copy, swapped in at once: other threads may be sending.
+
+        ``Session.mount`` reorders the adapters in place, and a concurrent
+        ``get_adapter`` could then miss every adapter and fail.
+        """
+        adapters = OrderedDict(self.session.adapters)
+        adapters[prefix] = adapter
+        for key in [key for key in adapters if len(key) < len(prefix)]:
+            adapters[key] = adapters.pop(key)  # longest prefix first, as mount() keeps them
+        self.session.adapters = adapters

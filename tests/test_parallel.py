@@ -183,15 +183,16 @@ def test_chunks_are_split_exactly_as_in_a_sequential_batch(client: Any) -> None:
 def test_a_429_or_503_holds_every_worker_until_its_wait_is_over(client: Any, status: int) -> None:
     hold = 0.3
     refusal = (status, {"Retry-After": str(hold)}, {"ErrorCode": status, "Message": "Slow"})
-    # Chunk 0 is refused at 20 ms, while the other workers are busy until 50 ms.
-    slow = lambda first: 0.02 if first == to(0) else 0.05  # noqa: E731
+    # Chunk 0 is refused at 20 ms, while the other workers are busy until 150 ms
+    # (time for the client to see the refusal, even on a loaded machine).
+    slow = lambda first: 0.02 if first == to(0) else 0.15  # noqa: E731
     fake = FakePostmark(delay=slow, script={to(0): [refusal]}).mount()
     result = client.email.send_batch(messages(12 * CHUNK), concurrency=4)
     assert all(o.ok for o in result)
     told = next(a for a in fake.attempts if a.status == status)
     later = [a.started for a in fake.attempts if a.started > told.ended]
-    # Without the shared wait the three other workers start new chunks every
-    # 50 ms; with it, none starts before the wait is over.
+    # Without the shared wait the three other workers start new chunks at
+    # 150 ms; with it, none starts before the wait is over.
     assert later, "chunks were left to send after the refusal"
     assert min(later) >= told.ended + hold - 0.01
     assert [a.first for a in fake.attempts].count(to(0)) == 2  # refused, then sent once

@@ -9,8 +9,9 @@ The server token comes from ``--token`` or ``POSTMARK_SERVER_TOKEN`` (the
 account token from ``--account-token`` or ``POSTMARK_ACCOUNT_TOKEN``) and is
 never printed. Global options work before or after the command. Exit codes:
 0 success, 1 Postmark refused something (or some batch messages failed), 2 bad
-usage or input, 3 configuration (e.g. no token), 4 network failure. Expected
-errors print one line, never a traceback.
+usage or input, 3 configuration (e.g. no token), 4 network failure, 5 (batch)
+messages an earlier request may have sent were left unsent. Expected errors
+print one line, never a traceback.
 """
 
 from __future__ import annotations
@@ -193,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="postmark",
         description="Send mail and manage Postmark from the command line.",
         epilog="Global options may also follow the command. Exit codes: 0 ok, "
-        "1 refused by Postmark, 2 bad usage/input, 3 configuration, 4 network.",
+        "1 refused by Postmark, 2 bad usage/input, 3 configuration, 4 network, "
+        "5 batch messages of uncertain fate left unsent.",
     )
     for flags, options in GLOBAL_OPTIONS:
         parser.add_argument(*flags, **options)

@@ -1,4 +1,4 @@
-"""postmark batch: send a file of messages, resumably.
+"""postmark batch: send a file of messages, resumably, in constant memory.
 
 Input is JSON lines (one message per line, Postmark's keys or snake_case
 ones) or CSV with a header row of snake_case names: from, to, cc, bcc,
@@ -6,63 +6,60 @@ subject, text_body, html_body, tag, reply_to, message_stream, template_id,
 template_alias, template_model (JSON), metadata (JSON), track_opens,
 track_links. CSV files may use ',' ';' or tabs (found from the header row)
 and may start with a byte-order mark (Excel's "CSV UTF-8"); other encodings
-need --encoding.
+need --encoding. The file is read as a stream (twice: once to check every
+row before sending, once to send), so its size does not matter.
 
-The results file gets one JSON line per input message: its line number, a
-fingerprint of its content, and MessageID or ErrorCode/Message. Run the
-same command again and messages already sent (same line, same content) are
-skipped, so a crash or a partial failure never sends twice.
+Messages go out 500 per request (POST /email/batch, or
+/email/batchWithTemplates for template rows); --concurrency N keeps N
+requests in flight. The results file is a journal, appended to as the run
+goes: before each request a "sending" line naming its input lines, written
+to disk first; after the answer one JSON line per message with its line
+number, a fingerprint of its content, and MessageID or ErrorCode/Message.
+Run the same command again and messages already sent (same line, same
+content) are skipped, so a crash, even kill -9, never sends twice.
+
+Messages whose fate is uncertain (their request went out but no answer was
+recorded, it timed out, or Postmark answered HTTP 5xx) are not resent: they
+are listed and the exit code is 5. Check them in Postmark's activity, then
+pass --resend-uncertain to send them again. A second run on a results file
+in use by another is refused (exit 2).
 
 A refused token, or a server that cannot be reached, stops the run at the
-first request (exit 1 or 4); messages Postmark refuses one by one are
-counted by reason at the end (exit 1).
+first failed request (exit 1 or 4); messages Postmark refuses one by one
+are counted by reason at the end (exit 1).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import difflib
-import hashlib
-import io
-import json
-import os
 import sys
-from collections import Counter
-from dataclasses import dataclass
-from pathlib import Path
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from postmark.cli import EXIT_API, EXIT_OK, CommandError, fail, plain, server_client
-from postmark.cli.errors import describe, is_whole_run_failure
+from postmark.cli.batch_input import BatchInput, Record, fingerprint, to_message
+from postmark.cli.batch_journal import (
+    SENT,
+    UNCERTAIN,
+    History,
+    Journal,
+    exclusive,
+    load_history,
+)
+from postmark.cli.errors import EXIT_UNCERTAIN, describe, is_whole_run_failure
 from postmark.exceptions import PostmarkError
-from postmark.payloads import MAX_BATCH_MESSAGES, build_message
+from postmark.parallel import ChunkSender
 from postmark.sending import BatchPlan, Chunk
 
-_SNAKE_FIELDS = {
-    "from": "sender",
-    "sender": "sender",
-    "to": "to",
-    "cc": "cc",
-    "bcc": "bcc",
-    "subject": "subject",
-    "text_body": "text_body",
-    "html_body": "html_body",
-    "tag": "tag",
-    "reply_to": "reply_to",
-    "message_stream": "message_stream",
-    "template_id": "template_id",
-    "template_alias": "template_alias",
-    "template_model": "template_model",
-    "metadata": "metadata",
-    "track_opens": "track_opens",
-    "track_links": "track_links",
-}
-_JSON_FIELDS = ("template_model", "metadata")
-_DELIMITERS = (",", ";", "\t")
-_UTF8_NAMES = ("utf-8-sig", "utf-8", "utf8")
 #: How many failure reasons the summary lists before "... and N more".
 _REASONS_SHOWN = 10
+#: How many distinct reasons are counted one by one (each message may have its own).
+_REASONS_KEPT = 1000
+#: How many runs of uncertain line numbers are listed.
+_RANGES_SHOWN = 20
+#: The most requests in flight at once.
+MAX_CONCURRENCY = 64
 
 
 def register(commands: Any) -> None:
@@ -74,7 +71,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("input", help="a .jsonl/.ndjson or .csv file")
     parser.add_argument(
-        "--results", required=True, help="results file (JSON lines); reused to resume"
+        "--results", required=True, help="results file (a JSON-lines journal); reused to resume"
     )
     parser.add_argument("--from", dest="default_sender", help="From for rows without one")
     parser.add_argument(
@@ -88,184 +85,76 @@ def register(commands: Any) -> None:
         choices=["comma", "semicolon", "tab"],
         help="CSV separator (default: found from the header row)",
     )
+    parser.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        default=1,
+        metavar="N",
+        help=f"requests of 500 messages in flight at once, 1 to {MAX_CONCURRENCY} (default: 1)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument(
         "--resend-uncertain",
         action="store_true",
         help="also resend messages whose earlier request may have reached Postmark "
-        "(a timeout); by default they are skipped so nothing is sent twice",
+        "(no answer was recorded: a timeout, or a run killed mid-request); by default "
+        "they are listed, not resent, so nothing is sent twice",
     )
     parser.set_defaults(handler=run)
 
 
-# --------------------------------------------------------------------------
-# Reading input
-
-
-@dataclass(frozen=True)
-class Record:
-    """One input message: where it is, its raw text (for the fingerprint), its fields."""
-
-    number: int
-    raw: str
-    fields: dict[str, Any] | None  # None: the line is not a JSON object
-
-
-def read_text(path: str, encoding: str) -> str:
-    """The file's text; a wrong encoding is named with the line where it shows."""
-    data = Path(path).read_bytes()
+def _concurrency(value: str) -> int:
     try:
-        text = data.decode(encoding)
-    except LookupError:
-        raise CommandError(
-            f"unknown --encoding {encoding!r} (try utf-8, cp1252, latin-1)"
-        ) from None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        name = "UTF-8" if encoding.lower().replace("_", "-") in _UTF8_NAMES else encoding
-        raise CommandError(
-            f"{path} line {line} is not {name} text (byte 0x{data[error.start]:02x}); "
-            "pass its encoding, e.g. --encoding cp1252 for a CSV saved by Excel on Windows"
-        ) from None
-    return text.removeprefix("\ufeff")  # a BOM left by an explicit --encoding utf-8
-
-
-def read_records(path: str, encoding: str, delimiter: str | None = None) -> list[Record]:
-    """Every message of the file, its columns or keys checked before anything is sent."""
-    text = read_text(path, encoding)
-    if path.lower().endswith(".csv"):
-        return csv_records(path, text, delimiter)
-    return jsonl_records(path, text)
-
-
-def sniff_delimiter(text: str) -> str:
-    """The separator of a CSV file: whichever of , ; and tab the header row has most of."""
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in _DELIMITERS}
-    best = max(_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def csv_records(path: str, text: str, delimiter: str | None) -> list[Record]:
-    separator = {"comma": ",", "semicolon": ";", "tab": "\t"}.get(
-        delimiter or "", sniff_delimiter(text)
-    )
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=separator)
-    if not reader.fieldnames:
-        raise CommandError(f"{path} is empty: a CSV file needs a header row and messages")
-    for column in reader.fieldnames:
-        check_name(path, column, "line 1 (the header)", "column")
-    records = []
-    for number, row in enumerate(reader, start=2):
-        if None in row:  # more cells than header columns
-            records.append(Record(number, json.dumps(row, default=str), None))
-            continue
-        fields = {key: value or "" for key, value in row.items()}
-        records.append(Record(number, json.dumps(fields, sort_keys=True), fields))
-    return records
-
-
-def jsonl_records(path: str, text: str) -> list[Record]:
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        raw = line.strip()
-        if not raw:
-            continue
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            value = None
-        fields = value if isinstance(value, dict) else None
-        if fields and not _postmark_form(fields):
-            for key in fields:
-                check_name(path, str(key), f"line {number}", "field")
-        records.append(Record(number, raw, fields))
-    return records
-
-
-def check_name(path: str, name: str, where: str, what: str) -> None:
-    """Refuse an unknown column (exit 2 before sending), suggesting the closest one."""
-    if name.strip().lower() in _SNAKE_FIELDS:
-        return
-    close = difflib.get_close_matches(name.strip().lower(), _SNAKE_FIELDS, n=1, cutoff=0.6)
-    suggestion = f"did you mean {close[0]!r}? " if close else ""
-    raise CommandError(
-        f"{path} {where}: unknown {what} {name!r}; {suggestion}"
-        f"known: {', '.join(sorted(set(_SNAKE_FIELDS) - {'sender'}))}"
-    )
-
-
-def _postmark_form(record: dict[str, Any]) -> bool:
-    return any(str(key)[:1].isupper() for key in record)
-
-
-def to_message(record: Record, default_sender: str | None) -> dict[str, Any]:
-    """Postmark's JSON for one record (Postmark keys, or snake_case names)."""
-    if record.fields is None:
-        raise CommandError("not a JSON object (or a CSV row with more cells than the header)")
-    if _postmark_form(record.fields):
-        message = dict(record.fields)
-        message.setdefault("From", default_sender)
-        return message
-    fields: dict[str, Any] = {}
-    for key, value in record.fields.items():
-        name = _SNAKE_FIELDS[key.strip().lower()]
-        if value in ("", None):
-            continue
-        if name in _JSON_FIELDS and isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                raise CommandError(f"{key} is not valid JSON") from None
-        fields[name] = value
-    fields.setdefault("sender", default_sender)
-    return build_message(**fields)
-
-
-def fingerprint(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= number <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_CONCURRENCY} (got {number})")
+    return number
 
 
 # --------------------------------------------------------------------------
-# Results
+# What the run did
 
 
-def load_results(path: str) -> dict[int, dict[str, Any]]:
-    """Earlier results by line number (empty when the file does not exist yet)."""
-    if not os.path.exists(path):
-        return {}
-    results = {}
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-                results[int(entry["line"])] = entry
-            except (ValueError, TypeError, KeyError):
-                raise CommandError(
-                    f"{path} line {number} is not a result written by postmark batch; "
-                    "pass another --results file"
-                ) from None
-    return results
+class LineRanges:
+    """Line numbers seen in increasing order, kept as a few ``first-last`` runs."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._runs: list[list[int]] = []
+
+    def add(self, number: int) -> None:
+        self.count += 1
+        if self._runs and self._runs[-1][1] == number - 1:
+            self._runs[-1][1] = number
+        elif len(self._runs) <= _RANGES_SHOWN:  # one more tells that more were left out
+            self._runs.append([number, number])
+
+    def __str__(self) -> str:
+        shown = [f"{a}-{b}" if a != b else str(a) for a, b in self._runs[:_RANGES_SHOWN]]
+        more = ", ..." if len(self._runs) > _RANGES_SHOWN else ""
+        return ", ".join(shown) + more
 
 
-def save_results(path: str, results: dict[int, dict[str, Any]]) -> None:
-    """Rewrite the results file atomically, one line per message in input order."""
-    temporary = path + ".tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        for line in sorted(results):
-            handle.write(json.dumps(results[line], ensure_ascii=False) + "\n")
-    os.replace(temporary, path)
+class Tally:
+    """Counts for the summary; failure reasons are capped so memory stays flat."""
 
+    def __init__(self) -> None:
+        self.sent = self.skipped = self.failed = self.seen = 0
+        self.reasons: Counter[str] = Counter()
+        self.uncertain = LineRanges()
 
-def already_sent(entry: dict[str, Any] | None, digest: str, resend_uncertain: bool) -> bool:
-    """Whether an earlier run sent this exact record (or may have, unless asked to resend)."""
-    if not entry or entry.get("fingerprint") != digest:
-        return False
-    return bool(entry.get("MessageID")) or (
-        bool(entry.get("MayHaveBeenSent")) and not resend_uncertain
-    )
+    def add(self, entry: dict[str, Any]) -> None:
+        if entry.get("MessageID"):
+            self.sent += 1
+            return
+        self.failed += 1
+        reason = _reason(entry)
+        if reason in self.reasons or len(self.reasons) < _REASONS_KEPT:
+            self.reasons[reason] += 1
+        else:
+            self.reasons["other reasons"] += 1
 
 
 class Progress:
@@ -275,8 +164,8 @@ class Progress:
         self.total, self.done = total, 0
         self.enabled = enabled and sys.stderr.isatty()
 
-    def advance(self, count: int) -> None:
-        self.done += count
+    def show(self, done: int) -> None:
+        self.done = done
         if not self.enabled or self.total == 0:
             return
         filled = int(30 * self.done / self.total)
@@ -291,103 +180,196 @@ class Progress:
 
 
 # --------------------------------------------------------------------------
+# Windows: one plan of at most a request's worth of messages at a time
+
+
+class Window:
+    """Up to 500 messages (or ~50 MB of input) planned together by one BatchPlan.
+
+    The plan applies the chunking rules (count, size, template endpoint);
+    the window only bounds how much of the file is in memory.
+    """
+
+    def __init__(self) -> None:
+        self.plan = BatchPlan()
+        self.digests: dict[int, bytes] = {}
+        self.invalid: list[dict[str, Any]] = []  # refused before planning
+        self.size = 0
+
+    def add(self, record: Record, digest: bytes, default_sender: str | None) -> None:
+        self.size += len(record.raw)
+        try:
+            message = to_message(record, default_sender)
+        except (CommandError, PostmarkError, ValueError, TypeError) as error:
+            self.invalid.append(
+                {
+                    "line": record.number,
+                    "fingerprint": digest.hex(),
+                    "ErrorCode": None,
+                    "Message": f"invalid input: {error}",
+                }
+            )
+            return
+        self.digests[record.number] = digest
+        self.plan.add(record.number, message)
+
+    @property
+    def full(self) -> bool:
+        count = len(self.digests) + len(self.invalid)
+        return count >= BatchPlan.max_count or self.size >= BatchPlan.max_bytes
+
+    def entry(self, number: int, *, sent: bool) -> dict[str, Any]:
+        """The results line of a message of the plan that has its outcome.
+
+        ``sent``: whether its request went out (the error of a stop that kept
+        it from going out says nothing of this message).
+        """
+        fields = _result_fields(self.plan.outcomes[number], sent=sent)
+        return {"line": number, "fingerprint": self.digests[number].hex(), **fields}
+
+
+def windows(
+    records: Iterable[Record], history: History, tally: Tally, args: argparse.Namespace
+) -> Iterator[Window]:
+    """The records still to send, a window at a time; sent and uncertain ones counted."""
+    window = Window()
+    for record in records:
+        tally.seen += 1
+        digest = fingerprint(record.raw)
+        state = history.state(record.number, digest)
+        if state == SENT:
+            tally.skipped += 1
+        elif state == UNCERTAIN and not args.resend_uncertain:
+            tally.uncertain.add(record.number)
+        else:
+            window.add(record, digest, args.default_sender)
+            if window.full:
+                yield window
+                window = Window()
+    if window.digests or window.invalid:
+        yield window
+
+
+# --------------------------------------------------------------------------
 # Running
 
 
 def run(args: argparse.Namespace) -> int:
-    results = load_results(args.results)
-    records = read_records(args.input, args.encoding, args.delimiter)
-    pending: list[tuple[int, str, dict[str, Any]]] = []
-    skipped = 0
-    for record in records:
-        digest = fingerprint(record.raw)
-        if already_sent(results.get(record.number), digest, args.resend_uncertain):
-            skipped += 1
-            continue
+    source = BatchInput(args.input, args.encoding, args.delimiter)
+    extent = source.check()  # every row's encoding and names, before anything is sent
+    tally = Tally()
+    progress = Progress(extent.count, not args.no_progress)
+    with server_client(args) as client, exclusive(args.results):
+        history = load_history(args.results, extent.last_number)
+        journal = Journal(args.results, history)
         try:
-            pending.append((record.number, digest, to_message(record, args.default_sender)))
-        except (CommandError, PostmarkError, ValueError, TypeError) as error:
-            results[record.number] = {
-                "line": record.number,
-                "fingerprint": digest,
-                "ErrorCode": None,
-                "Message": f"invalid input: {error}",
-            }
-    stopped_by, attempted = send_all(args, pending, results)
-    save_results(args.results, results)
-    print_summary(args.results, results, skipped, unsent=len(pending) - attempted)
+            planned = windows(source.records(), history, tally, args)
+            stopped_by = send_windows(client, journal, planned, tally, progress, args.concurrency)
+        finally:
+            journal.close()
     if stopped_by is not None:
-        message, code = describe(stopped_by, getattr(args, "target", None))
-        return fail(f"stopped at the first failed request: {message}", code)
-    return EXIT_API if any(not r.get("MessageID") for r in results.values()) else EXIT_OK
+        progress.interrupt()
+    print_summary(args.results, tally, unsent=extent.count - tally.seen)
+    return exit_code(args, tally, stopped_by)
 
 
-def send_all(
-    args: argparse.Namespace,
-    pending: list[tuple[int, str, dict[str, Any]]],
-    results: dict[int, dict[str, Any]],
-) -> tuple[PostmarkError | None, int]:
-    """Send ``pending`` 500 per request, recording outcomes.
+def send_windows(
+    client: Any,
+    journal: Journal,
+    planned: Iterator[Window],
+    tally: Tally,
+    progress: Progress,
+    concurrency: int,
+) -> PostmarkError | None:
+    """Send the windows' requests, ``concurrency`` at a time; the error that stopped the run.
 
-    Returns the error that stopped the run (or None) and how many messages
-    were attempted.
-
-    The plan is driven request by request (rather than with
-    ``client.email.send_batch``) so that a failure no later request can
-    escape (a refused token, an unreachable server) ends the run at once:
-    the core stops by itself only after a 401.
+    The driver (:class:`~postmark.parallel.ChunkSender`) takes each chunk
+    from :func:`journalled` just before it submits it, so the chunk's
+    ``sending`` record is on disk before its request starts, and hands the
+    answers back in input order. A failure no later request could escape (a
+    refused token, an unreachable server: ``is_whole_run_failure``) stops
+    the run: chunks not started come back unsent, and no further window is
+    read. Driving the plans here (rather than with ``client.email.send_batch``)
+    is what makes that stop and the journal possible.
     """
-    progress = Progress(len(pending), not args.no_progress)
-    with server_client(args) as client:
-        for start in range(0, len(pending), MAX_BATCH_MESSAGES):
-            chunk = pending[start : start + MAX_BATCH_MESSAGES]
-            plan = BatchPlan()  # outcomes keyed by line number
-            for number, _, message in chunk:
-                plan.add(number, message)
-            for request_chunk in plan.pending():
-                send_chunk(client, plan, request_chunk)
-            digests = {number: digest for number, digest, _ in chunk}
-            for outcome in plan.result():
-                results[outcome.index] = {
-                    "line": outcome.index,
-                    "fingerprint": digests[outcome.index],
-                    **_result_fields(outcome),
-                }
-            save_results(args.results, results)
-            progress.advance(len(chunk))
-            if plan.stopped_by is not None:
-                progress.interrupt()
-                return plan.stopped_by, start + len(chunk)
-    return None, len(pending)
+    sender = ChunkSender(
+        client.transport.perform,
+        concurrency,
+        stops=is_whole_run_failure,
+        window=concurrency,  # read ahead no more than is in flight
+    )
+    owners: deque[Window] = deque()  # the window of each chunk handed to the sender
+    for done in sender.send(journalled(planned, journal, tally, sender, owners)):
+        window = owners.popleft()
+        done.record(window.plan)
+        record(journal, tally, [window.entry(i, sent=done.sent) for i in done.chunk.indexes])
+        progress.show(tally.seen)
+    progress.show(tally.seen)
+    return sender.stopped_by
 
 
-def send_chunk(client: Any, plan: BatchPlan, chunk: Chunk) -> None:
-    """One request of the plan; a whole-run failure stops the plan's remaining requests."""
-    try:
-        answer = client.transport.perform(chunk.request())
-    except PostmarkError as error:
-        plan.failed(chunk, error)
-        if is_whole_run_failure(error):
-            plan.stopped_by = error  # the plan settles its other chunks without sending
-    else:
-        plan.answered(chunk, answer)
+def journalled(
+    planned: Iterator[Window],
+    journal: Journal,
+    tally: Tally,
+    sender: ChunkSender,
+    owners: deque[Window],
+) -> Iterator[Chunk]:
+    """The windows' chunks, each with its ``sending`` record written (and synced) first."""
+    for window in planned:
+        record(journal, tally, window.invalid)
+        in_chunks: set[int] = set()
+        for chunk in window.plan.pending(lazy=True):
+            if sender.stopped_by is not None:  # never sent: fails, and the plan settles the rest
+                window.plan.failed(chunk, sender.stopped_by)
+                window.plan.stopped_by = sender.stopped_by
+                continue
+            journal.sending(chunk.indexes, [window.digests[i] for i in chunk.indexes])
+            in_chunks.update(chunk.indexes)
+            owners.append(window)
+            yield chunk
+        # Refused by the plan before sending, or settled unsent after a stop.
+        unsent = [window.entry(i, sent=False) for i in window.plan.outcomes if i not in in_chunks]
+        record(journal, tally, unsent)
+        if sender.stopped_by is not None:
+            return
 
 
-def print_summary(
-    path: str, results: dict[int, dict[str, Any]], skipped: int, *, unsent: int
-) -> None:
+def record(journal: Journal, tally: Tally, entries: list[dict[str, Any]]) -> None:
+    if entries:
+        journal.results(entries)
+        for entry in entries:
+            tally.add(entry)
+
+
+def exit_code(args: argparse.Namespace, tally: Tally, stopped_by: PostmarkError | None) -> int:
+    """The stop's code, else 5 for uncertain messages, else 1 for failed ones, else 0."""
+    code = EXIT_API if tally.failed else EXIT_OK
+    if tally.uncertain.count:
+        code = fail(
+            f"{tally.uncertain.count} messages may already have been sent: an earlier "
+            f"request for them got no answer (lines {tally.uncertain}); they were not sent "
+            "again: check Postmark's activity, then pass --resend-uncertain to send them",
+            EXIT_UNCERTAIN,
+        )
+    if stopped_by is not None:
+        message, stop_code = describe(stopped_by, getattr(args, "target", None))
+        code = fail(f"stopped at the first failed request: {message}", stop_code)
+    return code
+
+
+def print_summary(path: str, tally: Tally, *, unsent: int) -> None:
     """``sent N, already sent before M, failed K; results in FILE`` and the reasons."""
-    failed = [r for r in results.values() if not r.get("MessageID")]
-    sent = len(results) - len(failed) - skipped
+    uncertain = f", uncertain {tally.uncertain.count} (not resent)" if tally.uncertain.count else ""
     tail = f"; not attempted {unsent}" if unsent else ""
     print(
-        f"sent {sent}, already sent before {skipped}, failed {len(failed)}{tail}; results in {path}"
+        f"sent {tally.sent}, already sent before {tally.skipped}, failed {tally.failed}"
+        f"{uncertain}{tail}; results in {path}"
     )
-    reasons = Counter(_reason(entry) for entry in failed)
-    for reason, count in reasons.most_common(_REASONS_SHOWN):
+    for reason, count in tally.reasons.most_common(_REASONS_SHOWN):
         print(f"  {count} x {reason}")
-    if len(reasons) > _REASONS_SHOWN:
-        print(f"  ... and {len(reasons) - _REASONS_SHOWN} other reasons (see {path})")
+    if len(tally.reasons) > _REASONS_SHOWN:
+        print(f"  ... and {len(tally.reasons) - _REASONS_SHOWN} other reasons (see {path})")
 
 
 def _reason(entry: dict[str, Any]) -> str:
@@ -396,7 +378,7 @@ def _reason(entry: dict[str, Any]) -> str:
     return f"ErrorCode {code}: {message}" if code is not None else message
 
 
-def _result_fields(outcome: Any) -> dict[str, Any]:
+def _result_fields(outcome: Any, *, sent: bool) -> dict[str, Any]:
     if outcome.ok:
         return {
             "MessageID": outcome.message_id,
@@ -406,5 +388,5 @@ def _result_fields(outcome: Any) -> dict[str, Any]:
     return {
         "ErrorCode": outcome.error_code,
         "Message": outcome.message,
-        "MayHaveBeenSent": bool(outcome.error and outcome.error.may_have_been_sent),
+        "MayHaveBeenSent": sent and bool(outcome.error and outcome.error.may_have_been_sent),
     }

@@ -24,6 +24,8 @@ from postmark.exceptions import (
 )
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONFIG, EXIT_NETWORK = 0, 1, 2, 3, 4
+#: ``postmark batch``: messages an earlier request may have sent were left unsent.
+EXIT_UNCERTAIN = 5
 
 #: ErrorCode -> what to do about it with the CLI.
 _CODE_HINTS = {

@@ -136,7 +136,8 @@ request at once (a send is stored) and holds the answer ``seconds``;
 ``drop`` reads the request and closes the connection without answering or
 processing it.
 
-Web inbox at the root URL: message list with search, one page per message
+Web inbox at the root URL (:mod:`postmark.sandbox.ui`): a live message list
+with search, filters, read marks and delete, one tabbed page per message
 (HTML body in a sandboxed iframe under a script-free CSP), bounces.
 """
 

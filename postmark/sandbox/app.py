@@ -7,6 +7,7 @@ imports nothing from the HTTP layer but the fault queue and the webhook sender.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ class App:
         self.log_requests = False
         self.stopping = threading.Event()
         self.webhook_sender = WebhookSender()
+        # The web inbox's CSRF token: in every form of its pages, required by its actions.
+        self.ui_token = secrets.token_urlsafe(24)
         # Servers made with POST /servers, by ID; only the default server's App
         # holds them (see :mod:`.servers`).
         self.servers: dict[int, App] = {}
@@ -60,7 +63,7 @@ class App:
         server: its events are stored in its own store and posted to its own webhooks,
         by the one sender thread)."""
         self.faults, self.stopping, self._workers = root.faults, root.stopping, root._workers
-        self.webhook_sender = root.webhook_sender
+        self.webhook_sender, self.ui_token = root.webhook_sender, root.ui_token
         self.base_url, self.log_requests, self.db_path = (
             root.base_url,
             root.log_requests,

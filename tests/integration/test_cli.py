@@ -13,7 +13,7 @@ import pytest
 
 from postmark.sandbox import Sandbox
 
-from .cli_run import SEND, assert_clean, closed_port, postmark
+from .cli_run import SEND, assert_clean, batch_results, closed_port, postmark
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_batch_csv_sends_everything_once_and_resumes(sandbox: Sandbox, tmp_path:
     first = postmark(sandbox, "batch", str(source), "--results", str(results))
     assert first.returncode == 1
     assert_clean(first)
-    lines = [json.loads(line) for line in results.read_text().splitlines()]
+    lines = batch_results(results)
     assert len(lines) == 1200
     assert sum(1 for line in lines if line.get("MessageID")) == 1199
     assert len(sandbox.messages()) == 1199

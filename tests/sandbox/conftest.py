@@ -1,10 +1,12 @@
-"""Fixtures for the sandbox tests: the shipped ``postmark_sandbox`` (emptied per test), a client."""
+"""Fixtures for the sandbox tests: the shipped ``postmark_sandbox`` (emptied per test), a client,
+and a real headless Chromium (``browser``, see ``browser.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from browser import Browser, require_browser
 from receiver import Receiver
 from sandbox_helpers import Api
 
@@ -43,3 +45,21 @@ def events_api(events_sandbox: Sandbox) -> Iterator[Api]:
     client = Api(events_sandbox.url)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def _chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """One headless Chromium for the whole session (starting one takes about a second)."""
+    require_browser()
+    downloads = tmp_path_factory.mktemp("downloads")
+    chromium = Browser(tmp_path_factory.mktemp("profile"), downloads)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def browser(_chromium: Browser) -> Iterator[Browser]:
+    """A real, clicking headless Chromium (see ``browser.py``), on a blank page."""
+    _chromium.reset()
+    yield _chromium
+    _chromium.reset()

@@ -9,6 +9,7 @@ from typing import Any
 from sandbox_helpers import Api, Result
 
 from postmark.sandbox import Sandbox
+from postmark.sandbox.ui.layout import STATIC_VERSION
 
 EVIL = "<script>alert(1)</script>"
 BODY_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
@@ -28,10 +29,14 @@ def sent_id(api: Api, **fields: Any) -> str:
 def assert_strict_page(result: Result) -> None:
     assert result.headers["content-type"] == "text/html; charset=utf-8"
     csp = result.headers["content-security-policy"]
-    assert "default-src 'none'" in csp and "script-src" not in csp
+    assert "default-src 'none'" in csp
+    # Scripts and styles only from the sandbox itself: nothing inline, nothing remote.
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp
+    assert "unsafe" not in csp and "http" not in csp
     assert result.headers["x-content-type-options"] == "nosniff"
     assert result.headers["x-frame-options"] == "DENY"
-    assert "<script" not in result.text.lower()
+    scripts = re.findall(r"<script[^>]*>", result.text, re.IGNORECASE)
+    assert scripts == [f'<script src="/inbox/static/app.js?v={STATIC_VERSION}" defer>'], scripts
 
 
 def test_list_escapes_everything(api: Api) -> None:
@@ -43,16 +48,16 @@ def test_list_escapes_everything(api: Api) -> None:
     assert "&lt;b&gt;Eve&lt;/b&gt;" in result.text and "&lt;i&gt;t&lt;/i&gt;" in result.text
 
 
-def test_list_is_newest_first_searchable_and_refreshing(api: Api) -> None:
+def test_list_is_newest_first_and_searchable(api: Api) -> None:
     sent_id(api, Subject="First mail")
     sent_id(api, Subject="Second mail", To="zed@example.org", Tag="promo")
     text = page(api, "/").text
     assert text.index("Second mail") < text.index("First mail")
-    assert '<meta http-equiv="refresh"' in text and ">Refresh</a>" in text
+    # No polling reload: new mail arrives over Server-Sent Events (the browser tests).
+    assert 'http-equiv="refresh"' not in text
     assert "First mail" not in page(api, "/?q=zed@EXAMPLE").text
     assert "Second mail" in page(api, "/?q=promo").text
     assert "No messages yet" in page(api, "/?q=nothing-matches").text
-    assert "refresh" not in page(api, "/?auto=0").text.split("<body>")[0]
     # New mail shows on the next load, without restarting anything.
     sent_id(api, Subject="Third mail")
     assert "Third mail" in page(api, "/").text
@@ -99,7 +104,10 @@ def test_message_page(api: Api) -> None:
     assert "Plain &lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "X-Evil" in text and f"/inbox/messages/{message_id}/attachments/0" in text
     assert "&lt;x&gt;.txt" in text
-    assert "Raw JSON" in text and "&lt;h1&gt;Hi&lt;/h1&gt;" in text
+    # The HTML source tab shows the body as highlighted text, never as markup.
+    assert '<span class="hl-tag">&lt;script</span>' in text
+    assert "<h1>Hi</h1>" not in text and "<script>alert" not in text
+    assert 'id="panel-raw"' in text and "X-PM-Message-Id: " + message_id in text
     assert "Delivered" in text
 
 
@@ -170,6 +178,8 @@ def test_unknown_inbox_pages_are_404_html(api: Api, sandbox: Sandbox) -> None:
         "/inbox/messages/nope",
         "/inbox/messages/nope/html",
         "/inbox/messages/nope/attachments/0",
+        "/inbox/messages/nope/eml",
+        "/inbox/static/nope.js",
         "/inbox/nope",
     )
     for path in paths:

@@ -9,14 +9,21 @@ not the iframe's, so the assertions rest on the recorder, plus the DOM of the
 email route loaded directly. Two controls prove the test can fail: the same
 HTML served without protection must reach the recorder, and so must the inbox
 itself once its CSP and iframe sandbox are switched off.
+
+The second half clicks through every tab of a message (HTML, source, text,
+headers, raw, attachments with previews, events, webhooks) in a Selenium-driven
+Chromium with the same recorder: nothing may reach it; and with the page CSP
+relaxed and the source tab rendering instead of escaping, the same visit must.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,9 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import Browser
+from sandbox_helpers import Api
 
 from postmark.sandbox import Sandbox
-from postmark.sandbox.ui import inbox
+from postmark.sandbox.ui import layout, message_html, message_parts
 
 pytestmark = pytest.mark.browser
 
@@ -112,8 +121,12 @@ def recorder() -> Iterator[Recorder]:
     rec.close()
 
 
-def dump_dom(url: str, profile: Path) -> str:
-    """Load ``url`` in headless Chromium, let it run ~3 s, return the top document's DOM."""
+def dump_dom(url: str, profile: Path, *, settle: bool = True) -> str:
+    """Load ``url`` in headless Chromium, let it run ~3 s, return the top document's DOM.
+
+    ``settle=False`` returns once the page has loaded: the message list keeps its
+    live-update stream open, and virtual time never advances past an open request.
+    """
     command = [
         str(CHROMIUM),
         "--headless",
@@ -126,7 +139,7 @@ def dump_dom(url: str, profile: Path) -> str:
         "--disable-sync",
         "--disable-dev-shm-usage",
         f"--user-data-dir={profile}",
-        "--virtual-time-budget=3000",
+        *(["--virtual-time-budget=3000"] if settle else []),
         "--dump-dom",
         url,
     ]
@@ -173,7 +186,7 @@ def test_inbox_runs_no_email_script_and_loads_nothing_remote(
 ) -> None:
     message_id = send_evil(sandbox, recorder.origin)
 
-    listing = dump_dom(sandbox.url + "/", tmp_path / "p1")
+    listing = dump_dom(sandbox.url + "/", tmp_path / "p1", settle=False)
     assert "Browser check &lt;b&gt;visible&lt;/b&gt; subject" in listing
     assert f"/inbox/messages/{message_id}" in listing
 
@@ -209,8 +222,85 @@ def test_the_check_fails_when_protection_is_removed(
     expected: set[str],
 ) -> None:
     """Switching protections off makes the same page leak, so the zero above means something."""
-    monkeypatch.setattr(inbox, "BODY_CSP", "default-src *; script-src * 'unsafe-inline'")
-    monkeypatch.setattr(inbox, "IFRAME_SANDBOX", iframe_sandbox)
+    monkeypatch.setattr(layout, "BODY_CSP", "default-src *; script-src * 'unsafe-inline'")
+    monkeypatch.setattr(message_html, "IFRAME_SANDBOX", iframe_sandbox)
     message_id = send_evil(sandbox, recorder.origin)
     dump_dom(f"{sandbox.url}/inbox/messages/{message_id}", tmp_path / "profile")
     assert expected <= set(recorder.remote_hits()), recorder.remote_hits()
+
+
+# --- every tab, clicked in a real browser (Selenium, see browser.py) -----------------
+
+
+def evil_attachments(origin: str) -> list[dict[str, str]]:
+    """Attachments that would run script or phone home if the inbox rendered them."""
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{origin}/svg-image.png"/>'
+        f'<script>fetch("{origin}/svg-script")</script></svg>'
+    )
+    return [
+        {"Name": "page.html", "ContentType": "text/html", "Content": b64(evil_html(origin))},
+        {"Name": "logo.svg", "ContentType": "image/svg+xml", "Content": b64(svg)},
+        {"Name": "fake.png", "ContentType": "image/png", "Content": b64(evil_html(origin))},
+    ]
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def send_evil_with_attachments(api: Api, origin: str) -> str:
+    result = api.send(
+        Subject=SUBJECT,
+        HtmlBody=evil_html(origin),
+        TextBody=evil_html(origin),
+        Headers=[{"Name": "X-Evil", "Value": f'<img src="{origin}/header.png">'}],
+        Attachments=evil_attachments(origin),
+    )
+    assert result.status == 200, result.body
+    return str(result.json["MessageID"])
+
+
+TABS = ("html", "source", "text", "headers", "raw", "attachments", "events", "webhooks")
+
+
+def visit_every_tab(browser: Browser, base: str, message_id: str) -> None:
+    browser.open(base + "/")
+    for tab in TABS:
+        browser.open(f"{base}/inbox/messages/{message_id}?tab={tab}")
+        assert browser.find(f"#panel-{tab}").is_displayed()
+        time.sleep(0.3)  # time for anything that would load or run
+    # Switching tabs in place (app.js) shows the same panels again.
+    for tab in TABS:
+        browser.click(f"#tab-{tab}")
+    time.sleep(0.5)
+
+
+def test_no_tab_runs_email_script_or_loads_anything_remote(
+    browser: Browser, sandbox: Sandbox, api: Api, recorder: Recorder
+) -> None:
+    message_id = send_evil_with_attachments(api, recorder.origin)
+    visit_every_tab(browser, sandbox.url, message_id)
+    assert "PWNED" not in browser.js("return document.title")
+    assert browser.js("return document.body.getAttribute('data-pwned')") is None
+    # The previews are there, as inert things: escaped text, a broken image.
+    browser.click("#tab-attachments")
+    assert "document.title = &quot;PWNED&quot;" not in browser.source()
+    assert 'document.title = "PWNED"' in browser.text("#panel-attachments pre.preview")
+    assert len(browser.all("#panel-attachments img.preview")) == 1  # the png; never the svg
+    assert recorder.remote_hits() == []
+
+
+def test_the_tab_check_fails_when_the_source_tab_renders_markup(
+    browser: Browser,
+    sandbox: Sandbox,
+    api: Api,
+    recorder: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the page CSP relaxed and the source tab not escaping, the same visit leaks."""
+    monkeypatch.setattr(layout, "PAGE_CSP", "default-src * 'unsafe-inline'")
+    monkeypatch.setattr(message_parts, "highlight_html", lambda source: source)
+    message_id = send_evil_with_attachments(api, recorder.origin)
+    visit_every_tab(browser, sandbox.url, message_id)
+    assert {"/pixel.png", "/beacon-fetch"} <= set(recorder.remote_hits()), recorder.remote_hits()

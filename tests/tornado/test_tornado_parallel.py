@@ -115,7 +115,7 @@ def test_async_outcomes_keep_input_order_with_n_in_flight() -> None:
 def test_async_429_holds_every_task() -> None:
     refusal = (429, {"Retry-After": "0.3"}, {"ErrorCode": 429, "Message": "Slow down"})
     fake = SlowPostmark(
-        delay=lambda first: 0.02 if first == to(0) else 0.05, script={to(0): [refusal]}
+        delay=lambda first: 0.02 if first == to(0) else 0.15, script={to(0): [refusal]}
     )
     result = run(fake, lambda c: c.email.send_batch(messages(12 * CHUNK), concurrency=4))
     assert all(o.ok for o in result)

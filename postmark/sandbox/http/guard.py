@@ -17,17 +17,25 @@ any token. Two browser tricks could otherwise reach it:
   (which a cross-site page cannot send without a CORS preflight, which the
   sandbox never grants).
 
+* **Cross-site web-inbox actions** (delete, mark read, activate, ...): they
+  are HTML form POSTs, so the JSON rule cannot apply; instead
+  :func:`check_ui_write` wants POST with a form body, no foreign ``Origin``,
+  no ``Sec-Fetch-Site`` other than ``same-origin`` (or ``none``: typed by
+  the user), and the sandbox's CSRF token (``App.ui_token``, made at start,
+  readable only by pages of this origin) in the ``csrf`` field.
+
 Refusals are HTTP 403 with ``{"Message": ...}``: Postmark has no such answer,
 so no ErrorCode is made up.
 """
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import socket
 from collections.abc import Iterable
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from .errors import ApiError
 from .router import Request
@@ -35,6 +43,8 @@ from .router import Request
 JSON_TYPES = frozenset({"application/json", "text/json", "text/x-json"})
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+FORM_TYPE = "application/x-www-form-urlencoded"
+_SAME_SITE_FETCHES = frozenset({"same-origin", "none"})
 
 
 def host_name(value: str) -> str:
@@ -91,6 +101,31 @@ def check_admin_write(request: Request) -> None:
         raise ApiError(
             403, "Admin requests that change state need 'Content-Type: application/json'.", 403
         )
+
+
+def check_ui_write(request: Request, token: str) -> None:
+    """403 for a state-changing web-inbox request that did not come from its own page."""
+    if request.method in _SAFE_METHODS:
+        return
+    origin = request.header("Origin")
+    if origin is not None and not _same_origin(origin, request.header("Host")):
+        raise ApiError(403, f"Cross-origin inbox request refused (Origin: {origin}).", status=403)
+    site = (request.header("Sec-Fetch-Site") or "none").lower()
+    if site not in _SAME_SITE_FETCHES:
+        raise ApiError(403, f"Cross-site inbox request refused (Sec-Fetch-Site: {site}).", 403)
+    kind = (request.header("Content-Type") or "").split(";")[0].strip().lower()
+    if request.method != "POST" or kind != FORM_TYPE:
+        raise ApiError(403, f"Inbox actions are POST forms ({FORM_TYPE}).", status=403)
+    sent = parse_qs(request.body.decode("utf-8", "replace")).get("csrf") or [""]
+    if not hmac.compare_digest(sent[0].encode(), token.encode()):
+        raise ApiError(403, "Inbox action without this sandbox's CSRF token refused.", 403)
+
+
+def is_own_navigation(request: Request) -> bool:
+    """Whether a GET came from this sandbox's own pages or a typed URL, so that a side
+    effect as small as marking a message read may follow (never from another site)."""
+    site = request.header("Sec-Fetch-Site")
+    return site is not None and site.lower() in _SAME_SITE_FETCHES
 
 
 def _same_origin(origin: str, host: str | None) -> bool:

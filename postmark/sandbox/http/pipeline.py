@@ -1,6 +1,8 @@
 """From a parsed request to a reply.
 
-Admin (``/__sandbox/...``) and inbox requests go straight to their routes.
+Admin (``/__sandbox/...``) and inbox requests go straight to their routes
+(inbox actions, non-GET requests under ``/inbox/``, after
+:func:`~.guard.check_ui_write`).
 An API request goes through, in order:
 
 1. a queued fault, if one matches (see :mod:`.faults`);
@@ -31,7 +33,7 @@ from ..app import App
 from .auth import authenticate, check_token
 from .errors import ApiError, invalid_json, not_found
 from .faults import fault_error
-from .guard import check_admin_write, check_host
+from .guard import check_admin_write, check_host, check_ui_write
 from .router import DROP, Context, Drop, Reply, Request, Router
 
 __all__ = ["RouteTable", "check_token", "dispatch", "handle_api", "parse_json"]
@@ -60,15 +62,19 @@ class RouteTable:
 def dispatch(app: App, routes: RouteTable, request: Request) -> Reply | Drop:
     """Answer one request (or drop it); foreign hosts and cross-site admin writes are refused."""
     admin = request.path.lower().startswith(ADMIN_PREFIX)
+    reading = request.method in ("GET", "HEAD")
+    inbox = _is_inbox(routes, request.path) if reading else _is_inbox_action(request.path)
     try:
         check_host(request, app.config.allowed_hosts)
         if admin:
             check_admin_write(request)
+        elif inbox:
+            check_ui_write(request, app.ui_token)
     except ApiError as err:
         return Reply.error(err)
     if admin:
         return _local(app, routes, routes.admin, request)
-    if request.method in ("GET", "HEAD") and _is_inbox(routes, request.path):
+    if inbox:
         return _local(app, routes, routes.inbox, request)
     return handle_api(app, routes.api, request)
 
@@ -80,6 +86,11 @@ def _is_inbox(routes: RouteTable, path: str) -> bool:
         return True
     match = routes.inbox.match("GET", path)
     return match is not None and match.route is not None
+
+
+def _is_inbox_action(path: str) -> bool:
+    """A non-GET request under ``/inbox/`` is a web-inbox action (a form POST)."""
+    return path.lower().startswith("/inbox/")
 
 
 def handle_api(app: App, api: Router, request: Request) -> Reply | Drop:
@@ -104,7 +115,9 @@ def _local(app: App, routes: RouteTable, router: Router, request: Request) -> Re
             if router is routes.inbox:
                 return routes.inbox_not_found()
             raise not_found(request.method, request.path)
-        data = parse_json(request.body) if request.method in ("POST", "PUT") else None
+        # Inbox actions are form posts (read by the handler), admin bodies are JSON.
+        json_body = router is routes.admin and request.method in ("POST", "PUT")
+        data = parse_json(request.body) if json_body else None
         return match.route.handler(Context(app, request, match.params, data))
 
     return _guard(call)

@@ -19,7 +19,7 @@ or raises :class:`~postmark.sandbox.http.errors.ApiError`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -51,12 +51,14 @@ class Request:
 
 @dataclass
 class Reply:
-    """One HTTP answer."""
+    """One HTTP answer; with ``stream``, a body sent piece by piece as it is made
+    (Server-Sent Events): no Content-Length, the connection closes after it."""
 
     status: int
     body: bytes
     content_type: str = JSON_TYPE
     headers: list[tuple[str, str]] = field(default_factory=list)
+    stream: Iterable[bytes] | None = None
 
     @classmethod
     def json(cls, data: Any, status: int = 200) -> Reply:

@@ -21,6 +21,7 @@ import re
 import socket
 import sys
 import threading
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -214,19 +215,37 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.readline(65537)
 
     def _write(self, reply: Reply) -> None:
+        if reply.stream is not None:
+            self.close_connection = True  # a stream's end is the connection's end
         try:
             self.send_response(reply.status)
             for name, value in reply.headers:
                 self.send_header(name, value)
             self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
+            if reply.stream is None:
+                self.send_header("Content-Length", str(len(reply.body)))
             if self.close_connection:
                 self.send_header("Connection", "close")
             self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            if self.command == "HEAD":
+                return
+            self.wfile.write(reply.body)
+            if reply.stream is not None:
+                self._write_stream(reply.stream)
+        except OSError:  # BrokenPipe, ConnectionReset, Timeout, a socket shut at stop()
             self.close_connection = True  # the client left (e.g. it timed out during a stall)
+
+    def _write_stream(self, stream: Iterable[bytes]) -> None:
+        """Send each piece as soon as it is made; stop when the client goes away."""
+        pieces = iter(stream)
+        try:
+            for piece in pieces:
+                self.wfile.write(piece)
+                self.wfile.flush()
+        finally:
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.app.log_requests:

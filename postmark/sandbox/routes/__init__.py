@@ -10,9 +10,9 @@ To add an area write a module with
 
 from __future__ import annotations
 
+from .. import ui
 from ..http.pipeline import RouteTable
 from ..http.router import Router
-from ..ui import inbox
 from . import (
     admin,
     bounces,
@@ -79,6 +79,6 @@ def route_table() -> RouteTable:
     return RouteTable(
         api=api_router(),
         admin=admin_router(),
-        inbox=inbox.routes,
-        inbox_not_found=inbox.not_found_page,
+        inbox=ui.router(),
+        inbox_not_found=ui.not_found_page,
     )

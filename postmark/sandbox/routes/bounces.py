@@ -12,6 +12,7 @@ from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..json_shapes import bounce_json
 from ..rules.bounces import BOUNCE_TYPES, find_type
+from ..rules.reactivation import activate
 from ..store.connection import row_id
 from ..store.outbound import BounceFilter, BounceRow
 from .paging import boolean, date_range, paging
@@ -86,10 +87,5 @@ def bounce_dump(ctx: Context) -> Any:
 @routes.route("PUT", "/bounces/{id:int}/activate")
 def activate_bounce(ctx: Context) -> Any:
     """``PUT /bounces/{id}/activate``: reactivate the address (removes its suppression)."""
-    row = _bounce(ctx)
-    suppression = ctx.app.store.suppression(row.stream, row.email)
-    if not row.can_activate or (suppression and suppression.reason == "SpamComplaint"):
-        raise ApiError(1003, "Due to the type of bounce, this address cannot be reactivated.")
-    ctx.app.store.reactivate(row.stream, row.email)
-    updated = _bounce(ctx)
+    updated = activate(ctx.app.store, _bounce(ctx))
     return {"Message": "OK", "Bounce": bounce_json(updated, ctx.app.config.server_id, content=True)}

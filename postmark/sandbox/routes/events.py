@@ -44,7 +44,7 @@ from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..json_shapes import inbound_details
 from ..rules import inbound
-from ..rules.events import EventError, event_json, trigger
+from ..rules.events import EventError, event_json, trigger_on_holder
 from ..rules.inbound_mime import payload_from_raw
 from ..rules.webhook_delivery import delivery_json
 from ..store.connection import row_id
@@ -57,11 +57,8 @@ MAX_WAIT = 30.0
 @routes.route("POST", "/__sandbox/events", auth="none")
 def add_event(ctx: Context) -> Any:
     """Make an open, click, spam complaint, unsubscribe or bounce happen."""
-    body = ctx.json
-    message_id = body.get("message_id") if isinstance(body, dict) else None
-    server = servers.holding(ctx.app, message_id if isinstance(message_id, str) else None)
     try:
-        rows = trigger(server, body)
+        rows = trigger_on_holder(ctx.app, ctx.json)
     except EventError as err:
         raise ApiError(err.status, str(err), err.status) from None
     return {"Events": [row.payload for row in rows]}

@@ -40,7 +40,7 @@ def overview(ctx: Context) -> Any:
     store = ctx.app.store
     sent = stats.messages(store, flt)
     bounce_types = [b.type for b in stats.bounces(store, flt)]
-    bounced = sum(1 for t in bounce_types if t not in ("SpamComplaint", "SMTPApiError"))
+    bounced = sum(1 for t in bounce_types if stats.counts_as_bounced(t))
     spam = len(stats.spam_complaints(store, flt))
     opens = stats.events(store, flt, "Open")
     clicks = stats.events(store, flt, "Click")
@@ -72,23 +72,20 @@ def overview(ctx: Context) -> Any:
 @routes.route("GET", f"{_BASE}/sends")
 def sends(ctx: Context) -> Any:
     """``GET /stats/outbound/sends``: ``Sent`` per day."""
-    sent = stats.messages(ctx.app.store, _filter(ctx))
-    return stats.per_day(((m.received_ts, "Sent") for m in sent), ["Sent"])
+    return stats.sends_per_day(ctx.app.store, _filter(ctx))
 
 
 @routes.route("GET", f"{_BASE}/bounces")
 def bounces(ctx: Context) -> Any:
     """``GET /stats/outbound/bounces``: ``HardBounce``, ``SoftBounce``, ``SMTPApiError``,
     ``Transient``."""
-    rows = [b for b in stats.bounces(ctx.app.store, _filter(ctx)) if b.type in stats.BOUNCE_KEYS]
-    return stats.per_day(((b.bounced_ts, b.type) for b in rows), stats.BOUNCE_KEYS)
+    return stats.bounces_per_day(ctx.app.store, _filter(ctx))
 
 
 @routes.route("GET", f"{_BASE}/spam")
 def spam(ctx: Context) -> Any:
     """``GET /stats/outbound/spam``: ``SpamComplaint`` per day."""
-    times = stats.spam_complaints(ctx.app.store, _filter(ctx))
-    return stats.per_day(((ts, "SpamComplaint") for ts in times), ["SpamComplaint"])
+    return stats.spam_per_day(ctx.app.store, _filter(ctx))
 
 
 @routes.route("GET", f"{_BASE}/tracked")
@@ -102,8 +99,7 @@ def tracked(ctx: Context) -> Any:
 @routes.route("GET", f"{_BASE}/opens")
 def opens(ctx: Context) -> Any:
     """``GET /stats/outbound/opens``: ``Opens`` and ``Unique`` per day."""
-    rows = stats.events(ctx.app.store, _filter(ctx), "Open")
-    return stats.per_day(stats.open_entries(rows), ["Opens", "Unique"])
+    return stats.opens_per_day(ctx.app.store, _filter(ctx))
 
 
 @routes.route("GET", f"{_BASE}/opens/platforms")
@@ -133,8 +129,7 @@ def read_times(ctx: Context) -> Any:
 @routes.route("GET", f"{_BASE}/clicks")
 def clicks(ctx: Context) -> Any:
     """``GET /stats/outbound/clicks``: ``Clicks`` and ``Unique`` per day."""
-    rows = stats.events(ctx.app.store, _filter(ctx), "Click")
-    return stats.per_day(stats.click_entries(rows), ["Clicks", "Unique"])
+    return stats.clicks_per_day(ctx.app.store, _filter(ctx))
 
 
 @routes.route("GET", f"{_BASE}/clicks/browserFamilies")

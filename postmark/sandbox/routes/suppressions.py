@@ -14,6 +14,7 @@ from ..http.errors import ApiError
 from ..http.router import Context, Router
 from ..json_shapes import suppression_json
 from ..rules import clock
+from ..rules.reactivation import INVALID_ADDRESS, NO_AUTHORITY, delete_suppression, outcome
 from ..rules.validation import is_valid_email
 from ..store.outbound import SuppressionRow
 from .paging import date_range
@@ -24,8 +25,6 @@ routes = Router()
 _REASONS = ("HardBounce", "SpamComplaint", "ManualSuppression")
 _ORIGINS = ("Recipient", "Customer", "Admin")
 MAX_SUPPRESSIONS = 50
-INVALID_ADDRESS = "An invalid email address was provided."
-NO_AUTHORITY = "You do not have the required authority to change this suppression."
 
 
 @routes.route("GET", "/message-streams/{stream}/suppressions/dump")
@@ -80,13 +79,13 @@ def create_suppressions(ctx: Context) -> Any:
     for email in _addresses(ctx):
         existing = ctx.app.store.suppression(stream.id, email)
         if not is_valid_email(email):
-            results.append(_status(email, "Failed", INVALID_ADDRESS))
+            results.append(outcome(email, "Failed", INVALID_ADDRESS))
         elif existing is not None and existing.reason == "SpamComplaint":
-            results.append(_status(email, "Failed", NO_AUTHORITY))
+            results.append(outcome(email, "Failed", NO_AUTHORITY))
         else:
             row = SuppressionRow(stream.id, email, "ManualSuppression", "Customer", clock.now())
             ctx.app.store.add_suppression(row)
-            results.append(_status(email, "Suppressed", None))
+            results.append(outcome(email, "Suppressed", None))
     return {"Suppressions": results}
 
 
@@ -94,25 +93,5 @@ def create_suppressions(ctx: Context) -> Any:
 def delete_suppressions(ctx: Context) -> Any:
     """``POST .../suppressions/delete``: reactivate up to 50 addresses."""
     stream = stream_for(ctx)
-    results = []
-    for email in _addresses(ctx):
-        existing = ctx.app.store.suppression(stream.id, email)
-        if not is_valid_email(email):
-            results.append(_status(email, "Failed", INVALID_ADDRESS))
-        elif existing is not None and not _removable(existing):
-            results.append(_status(email, "Failed", NO_AUTHORITY))
-        else:
-            ctx.app.store.reactivate(stream.id, email)
-            results.append(_status(email, "Deleted", None))
+    results = [delete_suppression(ctx.app.store, stream.id, email) for email in _addresses(ctx)]
     return {"Suppressions": results}
-
-
-def _removable(row: SuppressionRow) -> bool:
-    """Customers may lift hard bounces and their own suppressions only."""
-    return row.reason == "HardBounce" or (
-        row.reason == "ManualSuppression" and row.origin == "Customer"
-    )
-
-
-def _status(email: str, status: str, message: str | None) -> dict[str, Any]:
-    return {"EmailAddress": email, "Status": status, "Message": message}

@@ -40,6 +40,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from .. import servers
 from ..app import App
 from ..store.events import EventRow
 from ..store.outbound import BounceRow, MessageRow, NewBounce, SuppressionRow
@@ -152,6 +153,18 @@ def trigger(app: App, request: Any) -> list[EventRow]:
     return app.store.events(message.message_id)[before:]
 
 
+def trigger_on_holder(root: App, request: Any) -> list[EventRow]:
+    """:func:`trigger` on the server that stored ``request["message_id"]``.
+
+    The one entry for a wanted event: ``POST /__sandbox/events`` and the
+    inbox's simulate buttons both come here, so both record the same events
+    and post the same webhooks.
+    """
+    message_id = request.get("message_id") if isinstance(request, dict) else None
+    server = servers.holding(root, message_id if isinstance(message_id, str) else None)
+    return trigger(server, request)
+
+
 def _message(app: App, message_id: Any) -> MessageRow:
     if not isinstance(message_id, str) or not message_id:
         raise EventError("Name the sent message: 'message_id' (the MessageID of the send).", 400)
@@ -254,9 +267,15 @@ def _click_location(message: MessageRow, tracking: str, given: Any) -> str:
     return "HTML" if has_html and tracking in _TRACKED_IN["HTML"] else "Text"
 
 
-def _link(message: MessageRow, location: str, given: Any) -> str:
+def links_in(message: MessageRow, location: str) -> list[str]:
+    """The http(s) links a click may name in the ``HTML`` or ``Text`` body, in order."""
     body = str(message.content.get("HtmlBody" if location == "HTML" else "TextBody") or "")
-    links = [m.group(0).rstrip(_LINK_TRAIL) for m in _LINK.finditer(body)]
+    found = [m.group(0).rstrip(_LINK_TRAIL) for m in _LINK.finditer(body)]
+    return list(dict.fromkeys(found))
+
+
+def _link(message: MessageRow, location: str, given: Any) -> str:
+    links = links_in(message, location)
     if given is None:
         if not links:
             raise EventError(f"The message's {location} body has no http(s) link to click.")

@@ -38,6 +38,8 @@ from ..store.outbound import BounceRow, MessageRow
 from .clock import EASTERN
 
 BOUNCE_KEYS = ("HardBounce", "SoftBounce", "SMTPApiError", "Transient")
+# Bounce types the overview's ``Bounced`` leaves out (they have counts of their own).
+NOT_BOUNCED = ("SpamComplaint", "SMTPApiError")
 OPEN_PLATFORMS = ("Desktop", "Mobile", "WebMail", "Unknown")
 CLICK_PLATFORMS = ("Desktop", "Mobile", "Unknown")
 CLICK_LOCATIONS = ("HTML", "Text")
@@ -212,6 +214,48 @@ def click_location(event: EventRow) -> str:
     return "Text" if value.lower() == "text" else "HTML"
 
 
+def counts_as_bounced(kind: str) -> bool:
+    """Whether a bounce of this type counts in ``Bounced`` (spam complaints and SMTP API
+    errors do not)."""
+    return kind not in NOT_BOUNCED
+
+
 def rate(part: int, whole: int) -> float:
     """``part`` as a percentage of ``whole`` with three decimals (0.0 when nothing was sent)."""
     return round(100.0 * part / whole, 3) if whole else 0.0
+
+
+# --- per-day answers (the Stats API and the inbox's stats page) --------------------------
+
+
+def sends_per_day(store: Store, flt: StatsFilter) -> dict[str, Any]:
+    """``Sent`` per day (``GET /stats/outbound/sends``)."""
+    return per_day(((m.received_ts, "Sent") for m in messages(store, flt)), ["Sent"])
+
+
+def bounces_per_day(store: Store, flt: StatsFilter) -> dict[str, Any]:
+    """``HardBounce``, ``SoftBounce``, ``SMTPApiError``, ``Transient`` per day
+    (``GET /stats/outbound/bounces``)."""
+    rows = [b for b in bounces(store, flt) if b.type in BOUNCE_KEYS]
+    return per_day(((b.bounced_ts, b.type) for b in rows), BOUNCE_KEYS)
+
+
+def bounced_per_day(store: Store, flt: StatsFilter) -> dict[str, Any]:
+    """The overview's ``Bounced`` per day (every type :func:`counts_as_bounced`)."""
+    rows = [b for b in bounces(store, flt) if counts_as_bounced(b.type)]
+    return per_day(((b.bounced_ts, "Bounced") for b in rows), ["Bounced"])
+
+
+def spam_per_day(store: Store, flt: StatsFilter) -> dict[str, Any]:
+    """``SpamComplaint`` per day (``GET /stats/outbound/spam``)."""
+    return per_day(((ts, "SpamComplaint") for ts in spam_complaints(store, flt)), ["SpamComplaint"])
+
+
+def opens_per_day(store: Store, flt: StatsFilter) -> dict[str, Any]:
+    """``Opens`` and ``Unique`` per day (``GET /stats/outbound/opens``)."""
+    return per_day(open_entries(events(store, flt, "Open")), ["Opens", "Unique"])
+
+
+def clicks_per_day(store: Store, flt: StatsFilter) -> dict[str, Any]:
+    """``Clicks`` and ``Unique`` per day (``GET /stats/outbound/clicks``)."""
+    return per_day(click_entries(events(store, flt, "Click")), ["Clicks", "Unique"])

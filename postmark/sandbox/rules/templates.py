@@ -161,6 +161,33 @@ def render_for_send(store: Store, data: Mapping[str, Any]) -> tuple[dict[str, An
     return rendered, used
 
 
+def preview(store: Store, template: TemplateRow, model: Any) -> dict[str, Any]:
+    """What a send with ``template`` and ``model`` would carry: ``Subject``, ``HtmlBody``,
+    ``TextBody`` (a part the template lacks is absent), its layout applied.
+
+    Renders through :func:`render_for_send`, so the preview is the send.
+    """
+    rendered, _ = render_for_send(store, {"TemplateId": template.id, "TemplateModel": model})
+    return {part: rendered[part] for part in PARTS if part in rendered}
+
+
+def suggested_model(store: Store, template: TemplateRow) -> dict[str, Any]:
+    """Every key the template and its layout read, with ``<key>_Value`` placeholders
+    (as ``SuggestedTemplateModel`` in ``/templates/validate``).
+
+    Stored templates and layouts always parse (:func:`check_row`).
+    """
+    layout = find_active(store, template.layout_template) if template.layout_template else None
+    sources = [template.subject, template.html_body, template.text_body]
+    if layout is not None:
+        sources += [layout.html_body, layout.text_body]
+    model: dict[str, Any] = {}
+    for source in sources:
+        if source is not None:
+            model = mustachio.deep_merge(model, mustachio.parse(source).suggested_model())
+    return model
+
+
 def _template_for_send(store: Store, data: Mapping[str, Any]) -> TemplateRow:
     if "TemplateId" in data:
         key, value = "TemplateId", str(data["TemplateId"])

@@ -39,6 +39,9 @@ class StoreBase:
         self._conn = sqlite3.connect(path, check_same_thread=False)
         self._conn.row_factory = sqlite3.Row
         self.closed = False
+        # Bumped after every write, so the web inbox's live list knows to refresh.
+        self.version = 0
+        self._changes = threading.Condition()
 
     def close(self) -> None:
         """Close the connection; later calls fail (:attr:`closed` tells why)."""
@@ -50,6 +53,15 @@ class StoreBase:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock, self._conn:
             yield self._conn
+        with self._changes:
+            self.version += 1
+            self._changes.notify_all()
+
+    def wait_for_change(self, seen: int, timeout: float) -> int:
+        """Wait up to ``timeout`` seconds for a write after version ``seen``; the version now."""
+        with self._changes:
+            self._changes.wait_for(lambda: self.version != seen, timeout)
+            return self.version
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:

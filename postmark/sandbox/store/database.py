@@ -10,7 +10,8 @@ connection: outbound mail (:mod:`.outbound`: messages, bounces,
 suppressions), :mod:`.templates`, :mod:`.streams`, :mod:`.settings`
 (server settings, webhooks), :mod:`.inbound` (received messages,
 inbound rules), :mod:`.events` (outbound events, webhook deliveries),
-:mod:`.bulk` (bulk requests), :mod:`.account` (created servers, domains,
+:mod:`.bulk` (bulk requests), :mod:`.inbox_state` (the web inbox's read
+marks and search), :mod:`.account` (created servers, domains,
 signatures, data removals; used in the default server's store only) and
 :mod:`.removals`.
 
@@ -24,6 +25,7 @@ from .account import ACCOUNT_SCHEMA, ACCOUNT_TABLES, AccountTables
 from .bulk import BULK_SCHEMA, BULK_TABLES, BulkTables
 from .events import EVENTS_SCHEMA, EVENTS_TABLES, EventTables
 from .inbound import INBOUND_SCHEMA, INBOUND_TABLES, InboundTables
+from .inbox_state import INBOX_SCHEMA, INBOX_TABLES, InboxTables
 from .outbound import OUTBOUND_SCHEMA, OUTBOUND_TABLES, OutboundTables
 from .removals import RemovalTables
 from .settings import SETTINGS_SCHEMA, SETTINGS_TABLES, SettingsTables
@@ -34,10 +36,12 @@ from .templates import TEMPLATE_TABLES, TEMPLATES_SCHEMA, TemplateTables
 # version-1 file opens unchanged and gains them).
 # 3: events and webhook deliveries, bulk requests, account tables (servers,
 # domains, signatures, data removals); new tables only again.
-SCHEMA_VERSION = 3
+# 4: the web inbox's read marks (inbox_read); a new table only.
+SCHEMA_VERSION = 4
 
 
 class Store(
+    InboxTables,
     OutboundTables,
     TemplateTables,
     StreamTables,
@@ -66,6 +70,7 @@ class Store(
                 + EVENTS_SCHEMA
                 + BULK_SCHEMA
                 + ACCOUNT_SCHEMA
+                + INBOX_SCHEMA
             )
             self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self._seed_streams()
@@ -73,6 +78,7 @@ class Store(
     def clear(self) -> None:
         """Forget everything stored; the default streams and server settings come back."""
         tables = (
+            *INBOX_TABLES,
             *OUTBOUND_TABLES,
             *TEMPLATE_TABLES,
             *SETTINGS_TABLES,

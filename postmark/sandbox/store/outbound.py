@@ -232,11 +232,6 @@ class OutboundTables(StoreBase):
         where, params = _message_where(flt)
         return self._message_page(where, params, count, offset)
 
-    def inbox_messages(self, query: str, count: int, offset: int) -> tuple[int, list[MessageRow]]:
-        """Messages of every stream whose text contains ``query``, newest first."""
-        where, params = (["instr(search_lc, ?) > 0"], [query.lower()]) if query else ([], [])
-        return self._message_page(where, params, count, offset)
-
     def _message_page(
         self, where: list[str], params: list[Any], count: int, offset: int
     ) -> tuple[int, list[MessageRow]]:

@@ -1,0 +1,71 @@
+"""The panels of a message page that show what happened to it: events and webhook calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..app import App
+from ..http.router import Context
+from ..json_shapes import message_events
+from ..rules.webhook_delivery import delivery_json
+from ..store.outbound import MessageRow
+from .format import esc, when
+from .message_parts import pretty
+
+RESPONSE_EXCERPT = 500  # characters of a webhook's answer shown
+
+
+def events_panel(server: App, row: MessageRow, ctx: Context) -> str:
+    """The message's timeline as the API shows it, then each stored event's webhook payload."""
+    store = server.store
+    stored = store.events(row.message_id)
+    timeline = message_events(row, store.bounces_for_message(row.message_id), stored)
+    lines = "".join(
+        f"<tr><td>{when(e['ReceivedAt'])}</td><td>{esc(e['Type'])}</td>"
+        f"<td>{esc(e['Recipient'])}</td>"
+        f'<td><pre class="code">{pretty(e["Details"])}</pre></td></tr>'
+        for e in timeline
+    )
+    table = (
+        '<h2>Timeline</h2><table class="events"><thead><tr><th>When</th><th>Type</th>'
+        f"<th>Recipient</th><th>Details</th></tr></thead><tbody>{lines}</tbody></table>"
+    )
+    payloads = (
+        "".join(
+            f'<article class="event"><h3>{esc(e.record_type)} · {when(e.received_at)}</h3>'
+            f'<pre class="code">{pretty(e.payload)}</pre></article>'
+            for e in stored
+        )
+        or '<p class="muted">No events recorded yet.</p>'
+    )
+    return f"{table}<h2>Event payloads (as webhooks get them)</h2>{payloads}"
+
+
+def webhooks_panel(server: App, row: MessageRow, ctx: Context) -> str:
+    """Every webhook call made for this message's events: URL, status, answer, retries."""
+    server.webhook_sender.settle()
+    calls = [delivery_json(d) for d in server.store.deliveries(row.message_id)]
+    if not calls:
+        return '<p class="muted">No webhook was called for this message.</p>'
+    retries = sum(1 for c in calls if c["Attempt"] > 1)
+    rows = "".join(_call(c) for c in calls)
+    return (
+        f'<p class="muted">{len(calls)} call(s), {retries} of them retries.</p>'
+        '<table class="webhooks"><thead><tr><th>Attempted</th><th>Event</th><th>URL</th>'
+        "<th>Attempt</th><th>Status</th><th>Outcome</th><th>Time</th><th>Next attempt</th>"
+        f"<th>Response</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _call(c: dict[str, Any]) -> str:
+    response = str(c["Response"])
+    excerpt = response[:RESPONSE_EXCERPT] + ("…" if len(response) > RESPONSE_EXCERPT else "")
+    status = str(c["StatusCode"]) if c["StatusCode"] else "none"
+    later = when(c["NextAttemptAt"]) if c["NextAttemptAt"] else ""
+    return (
+        f"<tr><td>{when(c['AttemptedAt'])}</td>"
+        f'<td>{esc(c["RecordType"])} <span class="muted">#{c["EventID"]}</span></td>'
+        f"<td><code>{esc(c['Url'])}</code></td><td>{c['Attempt']}</td><td>{esc(status)}</td>"
+        f"<td>{esc(c['Outcome'])}</td><td>{c['DurationMs']:.0f} ms</td><td>{later}</td>"
+        f'<td><pre class="code excerpt">{esc(excerpt)}</pre></td></tr>'
+    )
