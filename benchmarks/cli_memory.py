@@ -4,7 +4,8 @@ The command runs as ``python -m postmark --token ... --base-url <nginx>
 batch FILE --results FILE --no-progress``, in a process of its own, against
 the private nginx's canned answers (500 entries per batch answer, so the
 file's rows must be a multiple of 500: the CLI sends 500 per request). Its
-peak RSS is the kernel's ``ru_maxrss`` of that process (``os.wait4``).
+peak RSS is the kernel's ``ru_maxrss`` of that process, started by
+``peak_rss.py`` (see there why not straight from the benchmark).
 
 A run that grows past :data:`RSS_CAP_MB` or runs longer than its time limit
 is stopped (SIGKILL) and reported as such: the machine is shared, and a CLI
@@ -17,10 +18,12 @@ every message it is sent): nothing may be stored twice.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,6 +35,7 @@ QUICK_ROWS = (10_000, 50_000)
 RSS_CAP_MB = 1500
 #: Rows per canned batch answer (servers.BATCH_SIZE).
 PER_REQUEST = 500
+HERE = Path(__file__).resolve().parent
 TOKEN = "benchmark-server-token"
 #: Lines of the CLI's output (its summary, then cProfile's table) kept for ``--profile cli``.
 PROFILE_LINES = 45
@@ -65,37 +69,47 @@ def _rss_mb(pid: int) -> float:
 def run_measured(
     command: list[str], env: dict[str, str], output: Path, timeout: float, cap_mb: float
 ) -> dict[str, Any]:
-    """Run ``command`` (stdout and stderr to ``output``); its exit code, seconds, peak RSS
-    (MB, from ``ru_maxrss``) and ``stopped``: why it was killed, or None."""
-    with open(output, "wb") as sink:
-        process = subprocess.Popen(
-            command, env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink
-        )
+    """Run ``command`` (stdout and stderr to ``output``) through ``peak_rss.py``; its exit
+    code, seconds, peak RSS (MB, its own ``ru_maxrss``) and ``stopped``: why it was killed,
+    or None."""
+    watcher = subprocess.Popen(
+        [sys.executable, str(HERE / "peak_rss.py"), str(output), *command],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert watcher.stdout is not None
+    pid = int(watcher.stdout.readline())
     started = time.monotonic()
     stopped = None
     try:
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if stopped is None and _rss_mb(process.pid) > cap_mb:
+        while watcher.poll() is None:
+            if stopped is None and _rss_mb(pid) > cap_mb:
                 stopped = f"over {cap_mb:.0f} MB"
             elif stopped is None and time.monotonic() - started > timeout:
                 stopped = f"still running after {timeout:g} s"
             if stopped is not None:
-                os.kill(process.pid, signal.SIGKILL)
+                _kill(pid)
             time.sleep(0.05)
+        result = json.loads(watcher.stdout.readline())
     except BaseException:  # Ctrl-C, an error here: the command must not outlive the benchmark
-        process.kill()
-        process.wait()
+        _kill(pid)
+        watcher.kill()
+        watcher.wait()
         raise
-    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     return {
-        "exit": process.returncode,
+        "exit": result["status"],
         "seconds": time.monotonic() - started,
-        "peak_mb": usage.ru_maxrss * 1024 / 1e6,  # KiB on Linux
+        "peak_mb": result["maxrss_kib"] * 1024 / 1e6,  # KiB on Linux
         "stopped": stopped,
     }
+
+
+def _kill(pid: int) -> None:
+    """SIGKILL the measured command (started by ``peak_rss.py`` for this benchmark)."""
+    with contextlib.suppress(ProcessLookupError):  # it has just ended by itself
+        os.kill(pid, signal.SIGKILL)
 
 
 def read_results(results: Path) -> tuple[dict[int, dict[str, Any]], set[int]]:

@@ -48,6 +48,16 @@ def test_peak_rss_is_the_childs_own(tmp_path):
     assert 200 <= big["peak_mb"] < 300
 
 
+def test_the_benchmark_s_own_memory_is_not_counted(tmp_path):
+    # Linux counts the memory of the process a child was forked from in the child's
+    # ru_maxrss (until exec): forked from this test holding 300 MB, "pass" would show 300.
+    held = bytearray(300_000_000)
+    held[::4096] = b"x" * len(held[::4096])
+    out = run_measured(child("pass"), {}, tmp_path / "out", timeout=60, cap_mb=2_000)
+    assert out["peak_mb"] < 100
+    del held
+
+
 def test_a_child_over_the_cap_is_stopped(tmp_path):
     code = (
         "import time; b = bytearray(300_000_000); b[::4096] = b'x' * len(b[::4096]); time.sleep(60)"
