@@ -22,8 +22,8 @@ test: install
 	$(PY) -m pytest
 
 lint: install
-	$(PY) -m ruff check $(wildcard postmark tests examples benchmarks)
-	$(PY) -m ruff format --check $(wildcard postmark tests examples benchmarks)
+	$(PY) -m ruff check $(wildcard postmark tests examples benchmarks scripts)
+	$(PY) -m ruff format --check $(wildcard postmark tests examples benchmarks scripts)
 	$(PY) -m mypy postmark
 
 docs: install

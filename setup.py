@@ -22,6 +22,8 @@ TEST_DEPS = [
     "selenium>=4.11",
 ]
 LINT_DEPS = ["ruff>=0.5", "mypy>=1.8", "types-requests"]
+# Optional: batch bodies encoded by orjson (same bytes as json; postmark/fastjson.py).
+FAST_DEPS = ["orjson>=3.9"]
 DOCS_DEPS = ["sphinx>=7.2", "furo>=2024.1", "myst-parser>=3"]
 
 setup(
@@ -40,7 +42,9 @@ setup(
     extras_require={
         "django": ["django>=4.2"],
         "tornado": ["tornado>=6.2"],
-        "dev": TEST_DEPS + LINT_DEPS + DOCS_DEPS + ["django>=4.2", "tornado>=6.2"],
+        "fast": FAST_DEPS,
+        # orjson in dev so CI runs tests/properties/test_fast_json.py with both encoders.
+        "dev": TEST_DEPS + LINT_DEPS + DOCS_DEPS + FAST_DEPS + ["django>=4.2", "tornado>=6.2"],
         "docs": DOCS_DEPS + ["django>=4.2", "tornado>=6.2"],
     },
     entry_points={

@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import requests
-
 from postmark import config
 from postmark.api.base import Executor, Sync, SyncExecutor
 from postmark.api.sections import AccountSections, ServerSections
@@ -30,6 +28,7 @@ from postmark.protocol import ACCOUNT_TOKEN_HEADER, SERVER_TOKEN_HEADER, Connect
 from postmark.transport import Transport
 
 if TYPE_CHECKING:
+    import requests
     from typing_extensions import Unpack
 
 _C = TypeVar("_C", bound="_Client")

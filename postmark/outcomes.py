@@ -7,7 +7,8 @@ Nothing here does I/O (see :mod:`postmark.sending`, which records them).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 from postmark.exceptions import (
@@ -126,17 +127,83 @@ class SendOutcome:
         return {"ErrorCode": self.error_code, "Message": self.message or str(self.error)}
 
 
-class BatchResult(Sequence[SendOutcome]):
-    """One :class:`SendOutcome` per input message, in input order."""
+class Outcomes(dict[int, SendOutcome]):
+    """A batch's outcomes by index, as a dict; those of accepted requests made when read.
 
-    def __init__(self, outcomes: Sequence[SendOutcome]) -> None:
-        self._outcomes = list(outcomes)
+    ``accept(indexes, entries)`` records a request whose every entry
+    :func:`accepted_ids` accepted, without making its outcomes: reading
+    ``outcomes[index]`` makes (and keeps) one. Iterating, ``len`` and ``in``
+    see only the outcomes made so far; :meth:`BatchResult.from_answers`
+    takes both.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unread: dict[int, tuple[int, Any]] = {}
+
+    def accept(self, indexes: Sequence[int], entries: Sequence[Any]) -> None:
+        self.unread.update(zip(indexes, zip(indexes, entries, strict=True), strict=True))
+
+    def __missing__(self, index: int) -> SendOutcome:
+        pair = self.unread.pop(index)  # KeyError, as a dict, for an index it does not hold
+        outcome = self[index] = outcome_from_entry(*pair)
+        return outcome
+
+
+class BatchResult(Sequence[SendOutcome]):
+    """One :class:`SendOutcome` per input message, in input order.
+
+    A result made from Postmark's answers (:meth:`from_answers`, what every
+    batch send returns) keeps each accepted message as its ``(index, entry)``
+    until its outcome is first read, then keeps that outcome: a caller that
+    reads only ``message_ids``, or nothing, does not pay for 10,000 objects,
+    and reading an outcome twice gives the same object, as with a list.
+    """
+
+    def __init__(self, outcomes: Iterable[SendOutcome]) -> None:
+        # Each item is a SendOutcome, or an (index, accepted entry) pair not read yet.
+        self._items: list[Any] = list(outcomes)
+        self._unread = False  # whether some items are still pairs
+        self._all_accepted = False  # whether every item is (or was) such a pair
+
+    @classmethod
+    def from_answers(
+        cls, outcomes: Mapping[int, SendOutcome], unread: Mapping[int, tuple[int, Any]]
+    ) -> BatchResult:
+        """The result of ``outcomes`` and ``unread`` outcomes, in the order of the indexes.
+
+        ``unread`` maps an index to ``(index, entry)``, an answer entry
+        :func:`accepted_ids` accepted; its outcome is
+        ``outcome_from_entry(index, entry)``, made when first read.
+        """
+        items: dict[int, Any] = dict(outcomes)
+        items.update(unread)
+        result = cls(map(items.__getitem__, sorted(items)))
+        result._unread = bool(unread)
+        result._all_accepted = not outcomes
+        return result
+
+    @property
+    def _outcomes(self) -> list[SendOutcome]:
+        """Every outcome, those not read yet made now."""
+        items = self._items
+        if self._unread:
+            for position, item in enumerate(items):
+                if type(item) is tuple:
+                    items[position] = outcome_from_entry(*item)
+            self._unread = False
+        return items
 
     def __getitem__(self, index: Any) -> Any:
-        return self._outcomes[index]
+        if isinstance(index, slice):
+            return self._outcomes[index]
+        item = self._items[index]
+        if type(item) is tuple:
+            item = self._items[index] = outcome_from_entry(*item)
+        return item
 
     def __len__(self) -> int:
-        return len(self._outcomes)
+        return len(self._items)
 
     def __iter__(self) -> Iterator[SendOutcome]:
         # Sequence's default goes through __getitem__ until IndexError, which is
@@ -152,11 +219,20 @@ class BatchResult(Sequence[SendOutcome]):
 
     @property
     def failed(self) -> list[SendOutcome]:
+        if self._all_accepted:
+            return []  # every item is an accepted entry: each outcome is ok
         return [o for o in self._outcomes if not o.ok]
 
     @property
     def message_ids(self) -> list[str | None]:
-        return [o.message_id for o in self._outcomes]
+        # An accepted entry's outcome has its MessageID as message_id.
+        return [
+            item[1]["MessageID"] if type(item) is tuple else item.message_id for item in self._items
+        ]
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        """``[outcome.as_dict() for outcome in self]``; an accepted entry is its own dict."""
+        return [item[1] if type(item) is tuple else item.as_dict() for item in self._items]
 
     def raise_for_failures(self) -> None:
         """Raise one exception describing every failed message (if any failed).
@@ -223,6 +299,25 @@ def entry_error(entry: Any) -> PostmarkError | None:
     )
 
 
+def accepted_ids(entries: list[Any]) -> list[Any] | None:
+    """The ``MessageID`` of each entry if Postmark accepted every one, else None.
+
+    Accepted, as :func:`outcome_from_entry` (and :func:`entry_error`) judge
+    it: a ``dict`` whose ``ErrorCode`` is 0 or None (or absent) and whose
+    ``MessageID`` is set. Tested with ``map`` over the whole answer, not one
+    Python call per entry: an answer of 500 accepted messages is the common
+    case. None means: judge the entries one by one.
+    """
+    if set(map(type, entries)) != {dict}:
+        return None
+    codes = list(map(dict.get, entries, repeat("ErrorCode")))
+    # count() compares with ==, like ``code in (0, None)`` below.
+    if codes.count(0) + codes.count(None) != len(codes):
+        return None
+    ids = list(map(dict.get, entries, repeat("MessageID")))
+    return ids if all(ids) else None
+
+
 def outcome_from_entry(index: int, entry: Any) -> SendOutcome:
     """A :class:`SendOutcome` from one entry of Postmark's batch answer."""
     if type(entry) is dict and entry.get("ErrorCode", 0) in (0, None):
@@ -274,8 +369,10 @@ def missing_answer(index: int) -> SendOutcome:
 
 __all__ = [
     "BatchResult",
+    "Outcomes",
     "SendOutcome",
     "SendResponse",
+    "accepted_ids",
     "entry_error",
     "failed_outcome",
     "missing_answer",

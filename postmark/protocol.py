@@ -198,8 +198,12 @@ class Call:
         headers: Mapping[str, str],
         body: bytes | None = None,
     ) -> None:
-        for name, value in zip(self.__slots__, (body, headers, method, path, url), strict=True):
-            object.__setattr__(self, name, value)
+        setter = object.__setattr__  # one per field: the class refuses plain assignment
+        setter(self, "body", body)
+        setter(self, "headers", headers)
+        setter(self, "method", method)
+        setter(self, "path", path)
+        setter(self, "url", url)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Call is immutable; cannot set {name!r}")
@@ -334,13 +338,14 @@ def _cut_short(body: bytes, headers: Mapping[str, str]) -> ConnectionError | Non
     the client noticed. (A compressed body is decoded already: not checked.)
     """
     declared = headers.get("Content-Length") or headers.get("content-length")
-    if declared is None or headers.get("Content-Encoding") or headers.get("content-encoding"):
+    if declared is None:
         return None
     try:
         expected = int(declared)
     except ValueError:
         return None
-    if len(body) >= expected:
+    # Content-Encoding only matters for a short body: not looked up per answer.
+    if len(body) >= expected or headers.get("Content-Encoding") or headers.get("content-encoding"):
         return None
     return ConnectionError(f"answer cut short: {len(body)} of {expected} bytes")
 

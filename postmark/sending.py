@@ -28,10 +28,12 @@ from postmark.exceptions import (
     UnauthorizedError,
     UnprocessableEntityError,
 )
+from postmark.fastjson import encode_large
 from postmark.outcomes import (
     BatchResult,
-    SendOutcome,
+    Outcomes,
     SendResponse,
+    accepted_ids,
     failed_outcome,
     missing_answer,
     outcome_from_entry,
@@ -68,6 +70,10 @@ def to_payload(message: Any) -> dict[str, Any]:
     used as it is, not checked and copied a second time (a large batch
     would pay for it per message; see docs/performance.md).
     """
+    if type(message) is dict:
+        # The usual batch input, a plain dict, has neither method below: checked
+        # on a copy (check_message may rewrite domains; the caller's dict stays).
+        return check_message(dict(message))
     if hasattr(message, "to_postmark"):
         checked: dict[str, Any] = message.to_postmark()
         return checked
@@ -218,10 +224,13 @@ class BatchPlan:
     def __init__(self, *, max_count: int | None = None, max_bytes: int | None = None) -> None:
         self.max_count = max_count or type(self).max_count
         self.max_bytes = max_bytes or type(self).max_bytes
-        self.outcomes: dict[int, SendOutcome] = {}
-        self._groups: dict[str, list[tuple[int, dict[str, Any]]]] = {
-            BATCH: [],
-            BATCH_WITH_TEMPLATES: [],
+        # A dict by index; outcomes of accepted requests are made when read (Outcomes).
+        self.outcomes: Outcomes = Outcomes()
+        # Per endpoint, the caller's indexes and their payloads, side by side:
+        # a run of 500 is then two slices.
+        self._groups: dict[str, tuple[list[int], list[dict[str, Any]]]] = {
+            BATCH: ([], []),
+            BATCH_WITH_TEMPLATES: ([], []),
         }
         self.stopped_by: PostmarkError | None = None
 
@@ -244,8 +253,17 @@ class BatchPlan:
 
     def add_payload(self, index: int, payload: dict[str, Any]) -> None:
         """Add a payload the caller has already built and checked."""
-        path = BATCH_WITH_TEMPLATES if is_template_message(payload) else BATCH
-        self._groups[path].append((index, payload))
+        self.add_payloads(((index, payload),))
+
+    def add_payloads(self, indexed: Iterable[tuple[int, dict[str, Any]]]) -> None:
+        """:meth:`add_payload` for each ``(index, payload)``, in one call."""
+        groups = self._groups
+        for index, payload in indexed:
+            indexes, payloads = groups[
+                BATCH_WITH_TEMPLATES if is_template_message(payload) else BATCH
+            ]
+            indexes.append(index)
+            payloads.append(payload)
 
     def refuse(self, index: int, error: PostmarkError) -> None:
         """Record that the message at ``index`` was refused before sending."""
@@ -259,7 +277,9 @@ class BatchPlan:
         chunks; concurrent sends encode the next while others are in flight).
         """
         encoded = (
-            chunk for path, group in self._groups.items() for chunk in self._encode(path, group)
+            chunk
+            for path, (indexes, payloads) in self._groups.items()
+            for chunk in self._encode(path, indexes, payloads)
         )
         yield from self._unless_stopped(encoded if lazy else list(encoded))
 
@@ -272,13 +292,14 @@ class BatchPlan:
         checks and encodes the next while others are in flight); a last,
         shorter run and the template messages (which come after) at the end.
         """
-        plain = self._groups[BATCH]
+        indexes, payloads = self._groups[BATCH]
         for index, message in messages:
             self.add(index, message)
-            if len(plain) >= self.max_count:
-                run = plain[:]
-                plain.clear()
-                yield from self._unless_stopped(self._encode(BATCH, run))
+            if len(payloads) >= self.max_count:
+                run_indexes, run = indexes[:], payloads[:]
+                indexes.clear()
+                payloads.clear()
+                yield from self._unless_stopped(self._encode(BATCH, run_indexes, run))
         yield from self.pending(lazy=True)
 
     def _unless_stopped(self, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
@@ -291,6 +312,10 @@ class BatchPlan:
     def answered(self, chunk: Chunk, answer: Any) -> None:
         """One outcome per message of ``chunk`` from Postmark's 200 answer."""
         entries = answer if isinstance(answer, list) else []
+        answers = entries[: len(chunk.indexes)]
+        if len(answers) == len(chunk.indexes) and accepted_ids(answers) is not None:
+            self.outcomes.accept(chunk.indexes, answers)  # outcomes made when read
+            return
         for position, index in enumerate(chunk.indexes):
             self.outcomes[index] = (
                 outcome_from_entry(index, entries[position])
@@ -306,13 +331,15 @@ class BatchPlan:
 
     def result(self) -> BatchResult:
         """Every outcome, in the order of the callers' indexes."""
-        return BatchResult([self.outcomes[i] for i in sorted(self.outcomes)])
+        return BatchResult.from_answers(self.outcomes, self.outcomes.unread)
 
     def _settle(self, chunk: Chunk, error: PostmarkError) -> None:
         self.outcomes.update((i, failed_outcome(i, error)) for i in chunk.indexes)
 
-    def _encode(self, path: str, group: list[tuple[int, dict[str, Any]]]) -> Iterator[Chunk]:
-        """Request bodies for ``group`` (index, payload), ``max_count`` messages at most.
+    def _encode(
+        self, path: str, indexes: list[int], payloads: list[dict[str, Any]]
+    ) -> Iterator[Chunk]:
+        """Request bodies for ``payloads`` (of ``indexes``), ``max_count`` messages at most.
 
         Each run of ``max_count`` is encoded with one ``json`` call. A body of
         at most 10 MB proves every message in it is under Postmark's 10 MB
@@ -322,18 +349,18 @@ class BatchPlan:
         refuse the message at fault alone.
         """
         wrap = _WRAP[path]
-        for start in range(0, len(group), self.max_count):
-            run = group[start : start + self.max_count]
-            payloads = [payload for _, payload in run]
+        for start in range(0, len(payloads), self.max_count):
+            run = payloads[start : start + self.max_count]
+            run_indexes = indexes[start : start + self.max_count]
             try:
-                body = encode_json(payloads if path == BATCH else {"Messages": payloads})
+                body = encode_large(run if path == BATCH else {"Messages": run})
             except (TypeError, ValueError):
                 body = None  # some message JSON cannot carry: find it below
             if body is not None and len(body) <= min(MAX_MESSAGE_BYTES, self.max_bytes):
-                yield Chunk([index for index, _ in run], body, path)
+                yield Chunk(run_indexes, body, path)
                 continue
             encoded: list[tuple[int, bytes]] = []
-            for index, payload in run:
+            for index, payload in zip(run_indexes, run, strict=True):
                 try:
                     single = encode(payload)
                     check_encoded_size(single)

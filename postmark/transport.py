@@ -4,6 +4,14 @@ One :class:`Transport` per client: a keep-alive ``requests.Session``, the
 token header, timeouts, the retry policy and the mapping of every answer to
 a result or a typed exception (:mod:`postmark.protocol`).
 
+Import time: when ``requests`` is not loaded yet, no session was passed and
+no proxy is configured, the transport starts without a session and sends
+through a urllib3 pool of its own, set up as requests' adapter would set it
+up (:mod:`postmark.direct`), so ``from postmark import PMMail`` costs less
+than ``import requests``. The session is made the moment anything needs
+it: someone reads ``transport.session`` (to mount an adapter, say), or a
+mocking library has patched requests' adapter since.
+
 Speed: ``requests.Session.request`` re-reads the environment (proxies,
 netrc, CA bundle), merges settings and runs hooks on every call. A client
 talks to one host with fixed settings, so that work is done once in
@@ -17,23 +25,22 @@ mounted one, a mocking library's) is used through its ``send()``.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-import requests
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
-from requests.structures import CaseInsensitiveDict
-from requests.utils import select_proxy
 from urllib3.util import Retry
 
-from postmark.direct import DirectPath
+from postmark.direct import DirectPath, session_headers
 from postmark.exceptions import ConfigurationError, PostmarkError
 
 if TYPE_CHECKING:
+    import requests
+    from requests.adapters import HTTPAdapter
     from typing_extensions import Unpack
 
     from postmark.parallel import Gate
@@ -67,14 +74,16 @@ def _may_replay_posts(retry: Any) -> bool:
     return retry.total is None or (retry.total is not False and retry.total > 0)
 
 
-def _ca_bundle(ca_bundle: str | None, session: requests.Session) -> str | bool:
+def _ca_bundle(ca_bundle: str | None, session: requests.Session | None) -> str | bool:
     """What to verify TLS against; never ``False``.
 
     ``requests`` lets ``REQUESTS_CA_BUNDLE`` silently override a bundle set
     on the session. Here an explicit ``ca_bundle`` argument (or a bundle
     path set on a caller's session) wins, then the environment, then the
-    default certifi bundle.
+    default certifi bundle. (No session: a new one's settings, verify and trust_env on.)
     """
+    if session is None:
+        return resolve_ca_bundle(ca_bundle, trust_env=True) or True
     if session.verify is False:
         raise ConfigurationError(
             "TLS verification cannot be turned off. To trust a private CA, pass "
@@ -94,8 +103,21 @@ def _forget_request(error: requests.RequestException) -> None:
     error.response = None
 
 
+def _requests_loaded() -> bool:
+    """Whether the process uses requests already (then a session costs nothing to import)."""
+    return "requests" in sys.modules
+
+
+def _requests_error(error: Exception) -> bool:
+    """Whether ``error`` is a ``requests`` exception (requests is loaded if one was raised)."""
+    loaded = sys.modules.get("requests")
+    return loaded is not None and isinstance(error, loaded.RequestException)
+
+
 def _nothing_sent(error: requests.RequestException) -> bool:
     """True when the request provably never left this machine (safe to replay)."""
+    import requests
+
     if isinstance(error, requests.ConnectTimeout):
         return True
     if not isinstance(error, requests.ConnectionError):
@@ -110,6 +132,8 @@ def _nothing_sent(error: requests.RequestException) -> bool:
 
 def _describe_failure(call: Call, error: requests.RequestException) -> PostmarkError:
     """The exception raised for a call that got no HTTP answer (see ``no_answer_error``)."""
+    import requests
+
     if isinstance(error, requests.exceptions.SSLError):
         kind = "tls"
     elif isinstance(error, requests.Timeout):
@@ -160,17 +184,64 @@ class Transport:
         self.retry_policy = settings.retry_policy
         self._sleep = sleep if sleep is not None else type(self).default_sleep
         self._own_session = session is None
-        self.session = session if session is not None else requests.Session()
-        self._refuse_replaying_adapter()
-        self._verify = _ca_bundle(options.get("ca_bundle"), self.session)
-        self._proxies = self._environment_proxies()
-        # The session's own headers first: ours (token, JSON, User-Agent) win.
-        self._headers = {k: v for k, v in self.session.headers.items() if isinstance(v, str)}
+        self._session = session
+        if session is None and (_requests_loaded() or not DirectPath.own_pool_available()):
+            self._session = self._new_session()
+        if self._session is None:
+            # No session yet (see the module docstring): what a new one would give.
+            self._verify = _ca_bundle(options.get("ca_bundle"), None)
+            self._proxies: dict[str, str] = {}
+            self._headers = session_headers()
+            self._direct: DirectPath | None = DirectPath(self.base_url, self._verify)
+        else:
+            self._refuse_replaying_adapter()
+            self._verify = _ca_bundle(options.get("ca_bundle"), self._session)
+            self._proxies = self._environment_proxies()
+            # The session's own headers first: ours (token, JSON, User-Agent) win.
+            self._headers = {k: v for k, v in self._session.headers.items() if isinstance(v, str)}
+            self._direct = self._direct_for_session()
         self._headers.update(settings.headers)
-        # The direct path is for the plain case only: no proxy, no client certificate.
+
+    _making_session = threading.Lock()
+
+    @staticmethod
+    def _new_session() -> requests.Session:
+        import requests
+
+        return requests.Session()
+
+    @property
+    def session(self) -> requests.Session:
+        """The ``requests.Session`` calls go through; made on first use when none was passed.
+
+        From then on every call goes through it (its adapters, mounted ones
+        included), as in a transport that had a session from the start.
+        """
+        if self._session is None:
+            with Transport._making_session:  # once, even when threads ask together
+                if self._session is None:
+                    session = self._new_session()
+                    # The own pool is not closed: other threads may be sending
+                    # through it. Once they are done nothing refers to it, and
+                    # its connections close with it.
+                    self._direct = self._direct_for_session()
+                    self._session = session
+        return self._session
+
+    @session.setter
+    def session(self, session: requests.Session) -> None:
+        # Assigning a session (an attribute in earlier versions) still works.
+        with Transport._making_session:
+            self._direct = self._direct_for_session()
+            self._session = session
+
+    def _direct_for_session(self) -> DirectPath | None:
+        """The direct path through the session's adapter: no proxy, requests 2.32.2+."""
+        from requests.utils import select_proxy
+
         no_proxy = select_proxy(self.base_url, self._proxies) is None
         usable = no_proxy and DirectPath.available()
-        self._direct = DirectPath(self.base_url, self._verify) if usable else None
+        return DirectPath(self.base_url, self._verify) if usable else None
 
     def _refuse_replaying_adapter(self) -> None:
         adapter = self.session.get_adapter(self.base_url)
@@ -187,6 +258,8 @@ class Transport:
     # -- settings computed once ------------------------------------------------
 
     def _environment_proxies(self) -> dict[str, str]:
+        import requests.utils
+
         proxies = dict(self.session.proxies)
         if self.session.trust_env:
             found = requests.utils.get_environ_proxies(self.base_url, no_proxy=None)
@@ -227,32 +300,45 @@ class Transport:
     def _attempt(self, call: Call, attempt: int, remaining: float) -> Any:
         connect, read = self.timeout
         timeout = (min(connect, max(remaining, 0.001)), min(read, max(remaining, 0.001)))
-        adapter = self.session.get_adapter(call.url)
         started = time.monotonic()
         try:
-            direct = self._direct
-            if direct is not None and self.session.cert is None and direct.applies(adapter, call):
-                status, body, headers = direct.send(cast(HTTPAdapter, adapter), call, timeout)
-            else:
-                response = adapter.send(
-                    self._prepare(call),
-                    timeout=timeout,
-                    verify=self._verify,
-                    proxies=self._proxies,
-                    cert=self.session.cert,
-                )
-                status, body, headers = response.status_code, response.content, response.headers
-        except requests.RequestException as error:
-            _forget_request(error)
-            failure = _describe_failure(call, error)
+            status, body, headers = self._round_trip(call, timeout)
+        except Exception as error:
+            if not _requests_error(error):
+                raise
+            failed = cast("requests.RequestException", error)
+            _forget_request(failed)
+            failure = _describe_failure(call, failed)
             log_attempt(call, "failed", started, attempt)
             raise failure from error
         log_attempt(call, status, started, attempt)
         return decode_response(call, status, body, headers, self.retry_policy)
 
+    def _round_trip(self, call: Call, timeout: tuple[float, float]) -> tuple[int, bytes, Any]:
+        """(status, body, headers) of one attempt: a direct path, or the adapter's ``send()``."""
+        direct = self._direct
+        if self._session is None and direct is not None and direct.owns_the_call(call):
+            return direct.send(None, call, timeout)
+        session = self.session  # made now when a mock patched requests since
+        adapter = session.get_adapter(call.url)
+        direct = self._direct
+        if direct is not None and session.cert is None and direct.applies(adapter, call):
+            return direct.send(adapter, call, timeout)
+        response = adapter.send(
+            self._prepare(call),
+            timeout=timeout,
+            verify=self._verify,
+            proxies=self._proxies,
+            cert=session.cert,
+        )
+        return response.status_code, response.content, response.headers
+
     # -- the adapter path --------------------------------------------------------
 
     def _prepare(self, call: Call) -> requests.PreparedRequest:
+        import requests
+        from requests.structures import CaseInsensitiveDict
+
         request = requests.PreparedRequest()
         request.method = call.method
         request.url = call.url
@@ -264,8 +350,10 @@ class Transport:
 
     def close(self) -> None:
         """Close pooled connections (only when the session is our own)."""
-        if self._own_session:
-            self.session.close()
+        if self._direct is not None and self._session is None:
+            self._direct.close()
+        elif self._own_session and self._session is not None:
+            self._session.close()
 
     def __enter__(self) -> Transport:
         return self
@@ -306,6 +394,8 @@ class Transport:
         """
         if count <= self._pooled:
             return
+        from requests.adapters import HTTPAdapter  # a session's adapter: requests is needed
+
         with Transport._growing:
             if count <= self._pooled:
                 return

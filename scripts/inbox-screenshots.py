@@ -3,7 +3,8 @@
 
 Starts a Sandbox, sends a few realistic messages (an order with attachments,
 a newsletter on the broadcast stream, a bounce, an opened and clicked
-message with a webhook that answers), then drives headless Chromium (the
+message with a webhook that answers, a webhook that refuses bounces and
+complaints), then drives headless Chromium (the
 browser tests' own setup: Debian's chromium and chromium-driver through
 Selenium, ``tests/sandbox/browser.py``) through :data:`SHOTS` and writes
 one PNG per entry into ``docs/images/sandbox/``::
@@ -88,6 +89,8 @@ SHOTS: list[Shot] = [
     Shot("templates", "/inbox/templates"),
     Shot("template-preview", lambda s: f"/inbox/templates/{s.ids['template']}?model={MODEL}"),
     Shot("stats", "/inbox/stats"),
+    Shot("webhooks", "/inbox/webhooks"),
+    Shot("webhooks-failed", "/inbox/webhooks?status=failed"),
 ]
 
 ORDER_HTML = """<!DOCTYPE html><html><body style="margin:0;font-family:Helvetica,Arial,sans-serif;
@@ -132,14 +135,18 @@ def b64(data: bytes) -> str:
 
 
 class Hook:
-    """A local webhook endpoint that answers 200, for the Webhooks tab."""
+    """A local webhook endpoint for the Webhooks tab and page: answers 200 (the
+    sandbox's verification calls too) until ``refuse`` sets another answer."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str = "/postmark-events") -> None:
+        self.status, self.body = 200, b'{"received": true}'
+        hook = self
+
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                body = b'{"received": true}'
-                self.send_response(200)
+                body = hook.body
+                self.send_response(hook.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -149,8 +156,12 @@ class Hook:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/postmark-events"
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{path}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def refuse(self, status: int, body: bytes) -> None:
+        """Answer every later call with ``status`` (a 4xx: Postmark does not retry it)."""
+        self.status, self.body = status, body
 
 
 def call(sandbox: Sandbox, path: str, body: Any) -> Any:
@@ -166,15 +177,30 @@ def send(sandbox: Sandbox, **fields: Any) -> str:
     )
 
 
-def seed(scene: Scene, hook: Hook) -> None:
-    """The messages the pictures show, oldest first."""
+def seed(scene: Scene, hook: Hook, crm: Hook) -> None:
+    """The messages the pictures show, oldest first; ``crm`` is a webhook that fails."""
     sandbox = scene.sandbox
     triggers = {
         "Delivery": {"Enabled": True},
-        "Open": {"Enabled": True},
+        "Open": {"Enabled": True, "PostFirstOpenOnly": True},
         "Click": {"Enabled": True},
     }
-    call(sandbox, "/webhooks", {"Url": hook.url, "Triggers": triggers})
+    call(
+        sandbox,
+        "/webhooks",
+        {
+            "Url": hook.url,
+            "Triggers": triggers,
+            "HttpAuth": {"Username": "acme-hooks", "Password": "not-shown-anywhere"},
+            "HttpHeaders": [{"Name": "X-Acme-Env", "Value": "local"}],
+        },
+    )
+    crm_triggers = {
+        "Bounce": {"Enabled": True, "IncludeContent": True},
+        "SpamComplaint": {"Enabled": True},
+    }
+    call(sandbox, "/webhooks", {"Url": crm.url, "Triggers": crm_triggers})
+    crm.refuse(422, b'{"error": "unknown contact", "field": "Email"}')
     scene.ids["reset"] = send(
         sandbox,
         To="carl@example.com",
@@ -328,10 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     require_browser()
     args.out.mkdir(parents=True, exist_ok=True)
-    hook = Hook()
+    hook, crm = Hook(), Hook("/crm/postmark")
     with Sandbox() as sandbox, tempfile.TemporaryDirectory() as work:
         scene = Scene(sandbox)
-        seed(scene, hook)
+        seed(scene, hook, crm)
         browser = Browser(Path(work) / "profile", Path(work), size=SIZE)
         try:
             for shot in SHOTS:
@@ -340,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             browser.close()
     hook.server.shutdown()
+    crm.server.shutdown()
     return 0
 
 

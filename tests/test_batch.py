@@ -344,3 +344,79 @@ def test_client_send_batch_returns_outcomes_without_raising() -> None:
     assert len(result.failed) == 1
     with pytest.raises(postmark.UnprocessableEntityError):
         result.raise_for_failures()
+
+
+# --------------------------------------------------------------------------
+# Outcomes made when read: the same outcomes as made at once
+
+
+@responses.activate
+def test_outcomes_made_when_read_are_those_made_at_once() -> None:
+    from postmark.outcomes import BatchResult, outcome_from_entry
+
+    fake_batch_endpoints()
+    messages = [message(i) for i in range(3)] + [message(3, to="fail@example.com")]
+    batch = PMBatchMail(messages=messages, api_key="t")
+    with pytest.raises(postmark.PMMailUnprocessableEntityException):
+        batch.send()
+    assert batch.outcomes is not None
+    eager = BatchResult(
+        outcome_from_entry(i, entry_for({"To": m.to})) for i, m in enumerate(messages)
+    )
+    # Errors are compared by their reprs (exceptions compare by identity).
+    assert batch.outcomes.succeeded == eager.succeeded
+    assert repr(batch.outcomes) == repr(eager) == "<BatchResult 3 sent, 1 failed>"
+    assert [repr(o) for o in batch.outcomes] == [repr(o) for o in eager]
+    assert batch.outcomes.message_ids == eager.message_ids
+    assert batch.outcomes.as_dicts() == [o.as_dict() for o in eager]
+    for position, mail in enumerate(messages):
+        assert mail.outcome is batch.outcomes[position]  # one object, read twice
+        assert mail.message_id == eager[position].message_id
+
+
+@responses.activate
+def test_an_all_accepted_batch_reads_outcomes_lazily_and_alike() -> None:
+    fake_batch_endpoints()
+    messages = [message(i) for i in range(1200)]
+    batch = PMBatchMail(messages=messages, api_key="t")
+    answers = batch.send(return_json=True)
+    result = batch.outcomes
+    assert result is not None and len(result) == 1200
+    assert result.failed == []
+    assert result.message_ids == [f"id-user{i}@example.com" for i in range(1200)]
+    assert answers == [entry_for({"To": f"user{i}@example.com"}) for i in range(1200)]
+    last = messages[-1].outcome
+    assert last is result[-1] and last is result[1199]
+    assert (last.index, last.message_id, last.ok, last.error) == (
+        1199,
+        "id-user1199@example.com",
+        True,
+        None,
+    )
+    assert result[1:3] == [result[1], result[2]]
+    assert [o.index for o in result] == list(range(1200))
+    assert len(result.succeeded) == 1200
+
+
+def test_accepted_ids_accepts_exactly_what_outcome_from_entry_accepts() -> None:
+    from postmark.outcomes import accepted_ids, outcome_from_entry
+
+    ok = {"ErrorCode": 0, "MessageID": "m1", "Message": "OK"}
+    cases: list[Any] = [
+        {"MessageID": "m2"},  # no ErrorCode: accepted
+        {"ErrorCode": None, "MessageID": "m3"},
+        {"ErrorCode": False, "MessageID": "m4"},  # == 0, as `in (0, None)` sees it
+        {"ErrorCode": 0, "MessageID": ""},  # no id: not accepted
+        {"ErrorCode": 0},
+        {"ErrorCode": 406, "MessageID": "m5"},
+        {"ErrorCode": "0", "MessageID": "m6"},
+        ["not", "a", "dict"],
+        None,
+    ]
+    for entry in cases:
+        single = outcome_from_entry(0, entry)
+        both = accepted_ids([ok, entry])
+        assert (both is not None) == single.ok, entry
+        if both is not None:
+            assert both == ["m1", single.message_id]
+    assert accepted_ids([]) is None

@@ -20,7 +20,7 @@ from .http.server import SandboxHTTPServer
 from .json_shapes import bounce_json, inbound_details, sandbox_message
 from .routes import route_table
 from .rules import events, inbound
-from .rules.webhook_delivery import delivery_json
+from .rules.webhook_delivery import recorded_calls
 from .store.database import Store
 
 
@@ -259,8 +259,7 @@ class Sandbox:
         ``GET /__sandbox/webhook-deliveries`` for the fields; as :meth:`events`, of the
         server that stored ``message_id``, else of the default server."""
         app = servers.holding(self._running_app(), message_id)
-        app.webhook_sender.settle()
-        return [delivery_json(row) for row in app.store.deliveries(message_id)]
+        return recorded_calls(app, message_id)
 
     def wait_for_webhooks(self, timeout: float = 5.0) -> bool:
         """Wait until no webhook call is queued or running (retries included);

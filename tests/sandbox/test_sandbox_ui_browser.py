@@ -194,9 +194,13 @@ def test_webhooks_tab_lists_each_call(
     # One Delivery event per recipient (To and Cc); the first call failed and was retried.
     assert {c[2] for c in calls} == {hook.url + "/events"}
     shown = sorted((c[3], c[4], c[5]) for c in calls)
-    assert shown == [("1", "200", "Delivered"), ("1", "500", "Retrying"), ("2", "200", "Delivered")]
+    assert shown == [
+        ("1 of 7", "200", "Delivered"),
+        ("1 of 7", "500", "Retrying"),
+        ("2 of 7", "200", "Delivered"),
+    ]
     failed = next(c for c in calls if c[4] == "500")
-    retry = next(c for c in calls if c[3] == "2")
+    retry = next(c for c in calls if c[3] == "2 of 7")
     assert failed[1] == retry[1] and failed[1].startswith("Delivery #")
     assert "3 call(s), 1 of them retries." in browser.text("#panel-webhooks")
 

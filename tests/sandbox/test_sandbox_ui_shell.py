@@ -3,6 +3,7 @@ and the browser harness really running app.js in Chromium."""
 
 from __future__ import annotations
 
+import pytest
 from browser import Browser
 from sandbox_helpers import Api
 
@@ -21,12 +22,21 @@ def test_static_files_are_served_from_the_package(api: Api) -> None:
     assert missing.status == 404
 
 
-def test_every_page_has_the_nav_with_the_current_entry_marked(api: Api) -> None:
-    text = api.get("/inbox/bounces", token=None, headers={"Accept": "text/html"}).text
-    for _key, label, path in layout.NAV:
-        assert f'href="{path}"' in text and f">{label}</a>" in text
-    assert '<a href="/inbox/bounces" aria-current="page">Bounces</a>' in text
+@pytest.mark.parametrize(("key", "path"), [(key, path) for key, _label, path in layout.NAV])
+def test_every_nav_page_is_drawn_in_the_shell_with_its_entry_marked(
+    api: Api, key: str, path: str
+) -> None:
+    result = api.get(path, token=None, headers={"Accept": "text/html"})
+    assert result.status == 200, (path, result.status)
+    text = result.text
+    for _key, label, link in layout.NAV:
+        mark = ' aria-current="page"' if _key == key else ""
+        assert f'<a href="{link}"{mark}>{label}</a>' in text
     assert text.count("aria-current") == 1
+    assert text.count("<h1>") == 1 and text.count("<h1") == 1
+    assert f'href="/inbox/static/app.css?v={layout.STATIC_VERSION}"' in text
+    assert f'src="/inbox/static/app.js?v={layout.STATIC_VERSION}"' in text
+    assert result.headers["content-security-policy"] == layout.PAGE_CSP
 
 
 def test_app_js_runs_in_chromium_and_localises_times(

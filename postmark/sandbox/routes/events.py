@@ -46,7 +46,7 @@ from ..json_shapes import inbound_details
 from ..rules import inbound
 from ..rules.events import EventError, event_json, trigger_on_holder
 from ..rules.inbound_mime import payload_from_raw
-from ..rules.webhook_delivery import delivery_json
+from ..rules.webhook_delivery import recorded_calls
 from ..store.connection import row_id
 
 routes = Router()
@@ -81,12 +81,11 @@ def list_deliveries(ctx: Context) -> Any:
     wait = _number(ctx, "wait")
     if wait:
         server.webhook_sender.wait_idle(min(wait, MAX_WAIT))
-    server.webhook_sender.settle()
     webhook_id = _number(ctx, "webhook_id")
-    rows = server.store.deliveries(
-        ctx.arg("message_id"), None if webhook_id is None else int(webhook_id)
+    calls = recorded_calls(
+        server, ctx.arg("message_id"), None if webhook_id is None else int(webhook_id)
     )
-    return {"TotalCount": len(rows), "Deliveries": [delivery_json(r) for r in rows]}
+    return {"TotalCount": len(calls), "Deliveries": calls}
 
 
 def _server(ctx: Context) -> App:

@@ -191,6 +191,19 @@ def _record(
     )
 
 
+def recorded_calls(
+    app: App, message_id: str | None = None, webhook_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Every webhook call of ``app`` (and webhook not called), oldest first, as
+    ``GET /__sandbox/webhook-deliveries`` lists them: of one message and/or one webhook.
+
+    Calls queued "soon" by the request that caused an event run first, so a
+    page or test reading right after a send sees its Delivery call's record.
+    """
+    app.webhook_sender.settle()
+    return [delivery_json(row) for row in app.store.deliveries(message_id, webhook_id)]
+
+
 def delivery_json(row: DeliveryRow) -> dict[str, Any]:
     """One webhook call as ``GET /__sandbox/webhook-deliveries`` lists it."""
     return {

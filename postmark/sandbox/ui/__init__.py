@@ -24,6 +24,7 @@ from . import (
     stats,
     suppressions,
     templates,
+    webhooks,
 )
 from .layout import not_found_page
 
@@ -42,6 +43,7 @@ PAGES = (
     suppressions,
     templates,
     stats,
+    webhooks,
     static,
 )
 

@@ -7,6 +7,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from ..store.connection import MAX_ROW_ID, row_id
+
 
 def esc(value: object) -> str:
     """``value`` as text safe in HTML content and in quoted attributes."""
@@ -19,10 +21,25 @@ def url(path: str, **query: str | int | None) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
+def page_number(text: str | None, size: int) -> int:
+    """``?page=`` as a page of a list, 1 when absent or not a number (and never so far
+    that its offset leaves SQLite's integers)."""
+    return min(max(row_id(text or "1") or 1, 1), MAX_ROW_ID // size)
+
+
+def pager(path: str, query: dict[str, str], page: int, total: int, size: int) -> str:
+    """ "Newer" / "Older" links of a newest-first list of ``total`` rows, ``size`` a page."""
+    links = []
+    if page > 1:
+        links.append(f'<a href="{esc(url(path, **query, page=page - 1))}">Newer</a>')
+    if page * size < total:
+        links.append(f'<a href="{esc(url(path, **query, page=page + 1))}">Older</a>')
+    return f'<p class="pager">{" · ".join(links)}</p>' if links else ""
+
+
 def message_path(message_id: str, tab: str | None = None) -> str:
-    """The inbox page of one message (one tab of it)."""
-    base = f"/inbox/messages/{quote(message_id, safe='')}"
-    return f"{base}/{tab}" if tab else base
+    """The inbox page of one message (opened on one tab: ``?tab=webhooks``)."""
+    return url(f"/inbox/messages/{quote(message_id, safe='')}", tab=tab)
 
 
 def _parse(value: float | str) -> datetime | None:

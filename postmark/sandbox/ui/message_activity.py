@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..app import App
 from ..http.router import Context
 from ..json_shapes import message_events
-from ..rules.webhook_delivery import delivery_json
+from ..rules.webhook_delivery import recorded_calls
 from ..store.outbound import MessageRow
-from .format import esc, when
+from .format import esc, url, when
 from .message_parts import pretty
-
-RESPONSE_EXCERPT = 500  # characters of a webhook's answer shown
+from .webhook_calls import calls_table
 
 
 def events_panel(server: App, row: MessageRow, ctx: Context) -> str:
@@ -43,29 +40,12 @@ def events_panel(server: App, row: MessageRow, ctx: Context) -> str:
 
 def webhooks_panel(server: App, row: MessageRow, ctx: Context) -> str:
     """Every webhook call made for this message's events: URL, status, answer, retries."""
-    server.webhook_sender.settle()
-    calls = [delivery_json(d) for d in server.store.deliveries(row.message_id)]
+    calls = recorded_calls(server, row.message_id)
     if not calls:
         return '<p class="muted">No webhook was called for this message.</p>'
     retries = sum(1 for c in calls if c["Attempt"] > 1)
-    rows = "".join(_call(c) for c in calls)
     return (
-        f'<p class="muted">{len(calls)} call(s), {retries} of them retries.</p>'
-        '<table class="webhooks"><thead><tr><th>Attempted</th><th>Event</th><th>URL</th>'
-        "<th>Attempt</th><th>Status</th><th>Outcome</th><th>Time</th><th>Next attempt</th>"
-        f"<th>Response</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
-
-
-def _call(c: dict[str, Any]) -> str:
-    response = str(c["Response"])
-    excerpt = response[:RESPONSE_EXCERPT] + ("…" if len(response) > RESPONSE_EXCERPT else "")
-    status = str(c["StatusCode"]) if c["StatusCode"] else "none"
-    later = when(c["NextAttemptAt"]) if c["NextAttemptAt"] else ""
-    return (
-        f"<tr><td>{when(c['AttemptedAt'])}</td>"
-        f'<td>{esc(c["RecordType"])} <span class="muted">#{c["EventID"]}</span></td>'
-        f"<td><code>{esc(c['Url'])}</code></td><td>{c['Attempt']}</td><td>{esc(status)}</td>"
-        f"<td>{esc(c['Outcome'])}</td><td>{c['DurationMs']:.0f} ms</td><td>{later}</td>"
-        f'<td><pre class="code excerpt">{esc(excerpt)}</pre></td></tr>'
+        f'<p class="muted">{len(calls)} call(s), {retries} of them retries. '
+        f'<a href="{esc(url("/inbox/webhooks", server=server.config.server_id))}">'
+        "All webhook calls</a></p>" + calls_table(calls)
     )

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from ..app import App
 from ..http.router import Context, Reply, Router
-from ..store.connection import MAX_ROW_ID, row_id
 from ..store.inbox_state import BOUNCED, READ, UNREAD
 from ..store.outbound import MessageRow
 from . import layout
-from .format import esc, message_path, names, url, when
+from .format import esc, message_path, names, page_number, pager, url, when
 from .forms import csrf_input, hidden, post_form
 from .message_html import request_attachments
 from .scope import chosen_server, every
@@ -38,7 +37,7 @@ def message_list(ctx: Context) -> Reply:
     if server is None:
         return layout.not_found("This server")
     chosen = {name: (ctx.arg(name) or "").strip() for name in FILTERS}
-    page = min(max(row_id(ctx.arg("page") or "1") or 1, 1), MAX_ROW_ID // PAGE_SIZE)
+    page = page_number(ctx.arg("page"), PAGE_SIZE)
     here = url("/", **chosen, page=page if page > 1 else None)
     body = (
         "<h1>Messages</h1>"
@@ -127,7 +126,7 @@ def _listing(ctx: Context, server: App, chosen: dict[str, str], page: int, here:
         '<th><input type="checkbox" id="select-all" aria-label="Select all" hidden></th>'
         "<th>Received</th><th>From</th><th>To</th><th>Subject</th><th>Tag</th><th>Stream</th>"
         f'<th><span class="sr">Actions</span></th></tr></thead><tbody>{body}</tbody></table>'
-        f"{_pager(chosen, page, total)}</div>"
+        f"{pager('/', chosen, page, total, PAGE_SIZE)}</div>"
     )
 
 
@@ -168,12 +167,3 @@ def _row(ctx: Context, server: App, row: MessageRow, read: bool, here: str) -> s
         f'<div class="snippet">{esc(preview(row.content))}</div></td>'
         f"<td>{esc(s['Tag'])}</td><td>{esc(row.stream)}</td><td>{delete}</td></tr>"
     )
-
-
-def _pager(chosen: dict[str, str], page: int, total: int) -> str:
-    links = []
-    if page > 1:
-        links.append(f'<a href="{esc(url("/", **chosen, page=page - 1))}">Newer</a>')
-    if page * PAGE_SIZE < total:
-        links.append(f'<a href="{esc(url("/", **chosen, page=page + 1))}">Older</a>')
-    return f'<p class="pager">{" · ".join(links)}</p>' if links else ""

@@ -19,7 +19,7 @@ from ..http.router import Context, Reply, Router
 from ..rules.bounces import BOUNCE_TYPES
 from ..rules.events import EventError, links_in, trigger_on_holder
 from ..store.outbound import MessageRow
-from .format import esc, message_path, url
+from .format import esc, message_path
 from .forms import CSRF_FIELD, csrf_input, fields, notice, redirect
 
 routes = Router()
@@ -93,7 +93,7 @@ def _button(kind: str, label: str) -> str:
 def simulate(ctx: Context) -> Reply:
     """One event of the bar, as ``POST /__sandbox/events`` makes it."""
     message_id = ctx.params["id"]
-    back = url(message_path(message_id), tab="events")
+    back = message_path(message_id, "events")
     form = fields(ctx)
     unknown = sorted(set(form) - FORM_FIELDS)
     if unknown:
