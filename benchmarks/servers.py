@@ -7,10 +7,15 @@
 * :class:`Sandbox`: ``python -m postmark.sandbox`` in its own process (plain
   HTTP), used behind the latency proxy where every message must be counted.
 * :class:`LatencyProxy`: ``latency_proxy.py`` in its own process.
+* :class:`RecordingBatchServer`: ``POST /email/batch`` answered after a fixed
+  delay (50 ms), concurrent requests each waiting their own delay, every
+  message recorded with the MessageID it was given (the parallel scenario's
+  server, behind the latency proxy).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -18,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -345,6 +351,17 @@ class Sandbox:
         )
         wait_for_port(self.port, self.process)
 
+    def messages(self) -> list[dict[str, object]]:
+        """Every stored message, oldest first (the admin listing pages 500 at a time)."""
+        found: list[dict[str, object]] = []
+        while True:
+            url = f"{self.url}/__sandbox/messages?count=500&offset={len(found)}"
+            with urllib.request.urlopen(url, timeout=60) as answer:
+                page = json.loads(answer.read())
+            found += page["Messages"]
+            if not page["Messages"] or len(found) >= page["TotalCount"]:
+                return found
+
     def clear(self) -> None:
         request = urllib.request.Request(f"{self.url}/__sandbox/messages", method="DELETE")
         urllib.request.urlopen(request, timeout=30).close()
@@ -379,3 +396,169 @@ class LatencyProxy:
 
     def stop(self) -> None:
         stop(self.process)
+
+
+# --------------------------------------------------------------------------
+# A batch endpoint that takes 50 ms per request and records every message
+
+
+#: Postmark's answer to one accepted batch message (API.md 3.3): MessageID and To filled in.
+#: A template, not a dict and json.dumps: the server's own CPU per message must stay
+#: well below the client's, or it would be the server that the parallel scenario measures.
+_BATCH_ENTRY = (
+    '{"ErrorCode":0,"Message":"OK","MessageID":"%s",'
+    '"SubmittedAt":"2024-05-01T12:00:00.0000000-04:00","To":%s}'
+)
+
+
+def batch_answer_body(messages: list[object], ids: list[str]) -> bytes:
+    """The JSON array answering ``messages``, one accepted entry with its MessageID each."""
+    dumps = json.dumps
+    entries = [
+        _BATCH_ENTRY % (message_id, dumps(m.get("To", "") if isinstance(m, dict) else ""))
+        for m, message_id in zip(messages, ids, strict=True)
+    ]
+    return ("[" + ",".join(entries) + "]").encode()
+
+
+class RecordingBatchServer:
+    """``POST /email/batch`` over plain HTTP/1.1 keep-alive, answered ``delay`` seconds later.
+
+    An asyncio server on a thread of its own: concurrent requests (one per
+    connection) each wait ``delay`` without holding up the others, like
+    Postmark's API taking 50 ms per batch. Each message is recorded under its
+    ``Subject`` with the unique MessageID it is answered with, so that
+    :attr:`records` shows every message stored, and how often:
+    ``{subject: [MessageID, ...]}``. Other paths are answered 404.
+    """
+
+    def __init__(self, delay: float = 0.050) -> None:
+        self.delay = delay
+        self.port = free_port()
+        self.records: dict[str, list[str]] = {}
+        self.requests = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._next_id = 0
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._stopped: asyncio.Event | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self._thread.start()
+        if not ready.wait(10):
+            raise RuntimeError("the recording batch server did not start")
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stopped is not None:
+            self._loop.call_soon_threadsafe(self._stopped.set)
+        if self._thread is not None:
+            self._thread.join(10)
+
+    def clear(self) -> None:
+        """Forget every recorded message (between measurements)."""
+        with self._lock:
+            self.records = {}
+            self.requests = self.max_in_flight = 0
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.run(self._serve(ready))
+
+    async def _serve(self, ready: threading.Event) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopped = asyncio.Event()
+        server = await asyncio.start_server(self._connection, "127.0.0.1", self.port, backlog=256)
+        ready.set()
+        async with server:
+            await self._stopped.wait()
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                request = await read_http_request(reader)
+                if request is None:
+                    break
+                path, body, keep_alive = request
+                status, answer = await self._answer(path, body)
+                writer.write(http_response(status, answer, keep_alive))
+                await writer.drain()
+                if not keep_alive:
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        except asyncio.CancelledError:
+            # Stopping with the connection open; ending quietly (Python 3.11's stream
+            # callback would otherwise log the cancellation as an error).
+            pass
+        finally:
+            writer.close()
+
+    async def _answer(self, path: str, body: bytes) -> tuple[int, bytes]:
+        if path != "/email/batch":
+            return 404, b'{"ErrorCode":404,"Message":"only POST /email/batch here"}'
+        self.in_flight += 1  # only the event loop's thread touches these two
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay)
+        finally:
+            self.in_flight -= 1
+        try:
+            messages = json.loads(body)
+        except ValueError:
+            return 422, b'{"ErrorCode":402,"Message":"Received invalid JSON input."}'
+        if not isinstance(messages, list):
+            return 422, b'{"ErrorCode":402,"Message":"A batch is a JSON array."}'
+        return 200, batch_answer_body(messages, self.record(messages))
+
+    def record(self, messages: list[object]) -> list[str]:
+        """Record each message under its Subject with a fresh MessageID; the IDs, in order."""
+        with self._lock:
+            self.requests += 1
+            first = self._next_id + 1
+            self._next_id += len(messages)
+            ids = [f"00000000-0000-4000-8000-{n:012d}" for n in range(first, self._next_id + 1)]
+            records = self.records
+            for message, message_id in zip(messages, ids, strict=True):
+                subject = str(message.get("Subject") if isinstance(message, dict) else None)
+                found = records.get(subject)
+                if found is None:
+                    records[subject] = [message_id]
+                else:
+                    found.append(message_id)
+        return ids
+
+
+async def read_http_request(reader: asyncio.StreamReader) -> tuple[str, bytes, bool] | None:
+    """(path, body, keep-alive) of the next HTTP/1.1 request; None at the end of the stream."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError as error:
+        if error.partial.strip():
+            raise
+        return None  # the client closed its keep-alive connection between requests
+    lines = head.decode("latin-1").split("\r\n")
+    _method, path, _version = lines[0].split(" ", 2)
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name:
+            headers[name.strip().lower()] = value.strip()
+    body = await reader.readexactly(int(headers.get("content-length", "0")))
+    return path, body, headers.get("connection", "").lower() != "close"
+
+
+def http_response(status: int, body: bytes, keep_alive: bool) -> bytes:
+    reason = {200: "OK", 404: "Not Found", 422: "Unprocessable Entity"}[status]
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: {'keep-alive' if keep_alive else 'close'}"
+        "\r\n\r\n"
+    )
+    return head.encode("latin-1") + body

@@ -6,18 +6,28 @@ this file uses only the standard library plus the client being measured
 official one is even called ``postmark``). It prints one JSON line.
 
 Spec keys: ``client``, ``scenario``, ``url``, ``ca`` and scenario options.
-Clients: ``requests`` (floor), ``http.client`` (floor), ``python-postmark``
-(this library), ``postmarker``, ``official`` (postmark-python, async),
-``official-sync`` (its ``postmark.sync`` wrapper).
-Scenarios: ``send``, ``batch``, ``attachment``, ``threads`` (N threads, one client).
+Clients: ``requests`` (floor), ``requests-fair`` (the fair batch floor),
+``http.client`` (floor), ``python-postmark`` (this library's classic API),
+``python-postmark-dicts`` (``ServerClient.email.send_batch`` of dicts),
+``postmarker``, ``official`` (postmark-python, async), ``official-sync`` (its
+``postmark.sync`` wrapper).
+Scenarios: ``send``, ``batch``, ``attachment``, ``threads`` (N threads, one
+client), ``parallel`` (one batch, ``concurrency=N``).
+
+With ``"profile": true`` in the spec, the timed part runs under cProfile and
+the result carries its top entries as text (``"profile"``).
 """
 
 from __future__ import annotations
 
 import base64
+import cProfile
 import gc
+import inspect
+import io
 import json
 import os
+import pstats
 import sys
 import threading
 import time
@@ -35,6 +45,8 @@ BATCH_SIZE = 500
 # "an 8 MiB attachment" is 8 MiB of base64: 6 MiB of raw bytes. (8 MiB of raw
 # bytes would be 11.2 MB encoded, refused with HTTP 413 by Postmark.)
 ATTACHMENT_BYTES = 6 * 1024 * 1024
+# A type Postmark accepts (it refuses .bin, .exe and others; so does python-postmark).
+ATTACHMENT_NAME, ATTACHMENT_TYPE = "report.pdf", "application/pdf"
 
 
 def message(subject: str) -> dict[str, str]:
@@ -99,9 +111,9 @@ class Floor:
         payload: dict[str, Any] = message("Attachment")
         payload["Attachments"] = [
             {
-                "Name": "big.bin",
+                "Name": ATTACHMENT_NAME,
                 "Content": base64.b64encode(data).decode("ascii"),
-                "ContentType": "application/octet-stream",
+                "ContentType": ATTACHMENT_TYPE,
             }
         ]
         return self.post("/email", dumps(payload))
@@ -119,6 +131,25 @@ class RequestsFloor(Floor):
         response = self.session.post(self.base + path, data=body, headers=HEADERS, timeout=60)
         response.raise_for_status()
         return response.json()
+
+
+class FairFloor(RequestsFloor):
+    """The fair batch floor: the least work any client must do for a batch.
+
+    Inside the timed part it builds the same message dicts, ``json.dumps``
+    them 500 per body and posts them with a ``requests.Session`` (reading
+    and decoding each answer), no checks, no outcomes.
+    """
+
+    def batch(self, subjects: list[str]) -> Callable[[], list[Any]]:
+        def run() -> list[Any]:
+            answers: list[Any] = []
+            for i in range(0, len(subjects), BATCH_SIZE):
+                body = dumps([message(s) for s in subjects[i : i + BATCH_SIZE]])
+                answers.extend(self.post("/email/batch", body))
+            return answers
+
+        return run
 
 
 class HttpClientFloor(Floor):
@@ -198,8 +229,44 @@ class ThisLibrary:
         return run
 
     def attach(self, data: bytes) -> Any:
-        attachment = self.attachment_from_bytes(data, "big.bin", "application/octet-stream")
+        attachment = self.attachment_from_bytes(data, ATTACHMENT_NAME, ATTACHMENT_TYPE)
         return self.mail("Attachment", attachments=[attachment]).send(return_json=True)
+
+
+class ThisLibraryDicts:
+    """python-postmark's client API: ``ServerClient(...).email.send_batch(<dicts>)``.
+
+    The dicts are in Postmark's own form, built inside the timed part (as the
+    fair floor builds them).
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        if spec.get("ca"):
+            os.environ["REQUESTS_CA_BUNDLE"] = spec["ca"]
+        from postmark import ServerClient
+
+        self.client = ServerClient(TOKEN, base_url=spec["url"], timeout=60)
+
+    def send(self, subject: str) -> Any:
+        return self.client.email.send(message(subject))
+
+    def batch(self, subjects: list[str]) -> Callable[[], list[Any]]:
+        def run() -> list[Any]:
+            return list(self.client.email.send_batch([message(s) for s in subjects]))
+
+        return run
+
+    def parallel(self, subjects: list[str], concurrency: int) -> Callable[[], Any] | None:
+        """The batch sent with ``concurrency=N``; None when this checkout has no such keyword."""
+        if "concurrency" not in inspect.signature(self.client.email.send_batch).parameters:
+            return None
+
+        def run() -> Any:
+            return self.client.email.send_batch(
+                [message(s) for s in subjects], concurrency=concurrency
+            )
+
+        return run
 
 
 class Postmarker:
@@ -230,7 +297,7 @@ class Postmarker:
         content = base64.b64encode(data).decode("ascii")
         return self.client.emails.send(
             **self.kwargs("Attachment"),
-            Attachments=[("big.bin", content, "application/octet-stream")],
+            Attachments=[(ATTACHMENT_NAME, content, ATTACHMENT_TYPE)],
         )
 
 
@@ -277,9 +344,9 @@ class Official:
         fields = self.fields("Attachment")
         fields["attachments"] = [
             {
-                "name": "big.bin",
+                "name": ATTACHMENT_NAME,
                 "content": base64.b64encode(data).decode("ascii"),
-                "content_type": "application/octet-stream",
+                "content_type": ATTACHMENT_TYPE,
             }
         ]
         return self.loop.run_until_complete(self.client.outbound.send(fields))
@@ -312,9 +379,9 @@ class OfficialSync(Official):
         fields = self.fields("Attachment")
         fields["attachments"] = [
             {
-                "name": "big.bin",
+                "name": ATTACHMENT_NAME,
                 "content": base64.b64encode(data).decode("ascii"),
-                "content_type": "application/octet-stream",
+                "content_type": ATTACHMENT_TYPE,
             }
         ]
         return self.client.outbound.send(fields)
@@ -322,8 +389,10 @@ class OfficialSync(Official):
 
 CLIENTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "requests": RequestsFloor,
+    "requests-fair": FairFloor,
     "http.client": HttpClientFloor,
     "python-postmark": ThisLibrary,
+    "python-postmark-dicts": ThisLibraryDicts,
     "postmarker": Postmarker,
     "official": Official,
     "official-sync": OfficialSync,
@@ -332,6 +401,29 @@ CLIENTS: dict[str, Callable[[dict[str, Any]], Any]] = {
 
 # --------------------------------------------------------------------------
 # Scenarios
+
+
+#: Top entries of the profile, when the spec asks for one (``--profile``).
+PROFILE_LINES = 30
+_profile: list[str] = []
+
+
+def timed(spec: dict[str, Any], run: Callable[[], Any]) -> tuple[Any, float]:
+    """``run()``'s value and its duration; under cProfile when ``spec["profile"]``."""
+    if not spec.get("profile"):
+        started = time.perf_counter()
+        value = run()
+        return value, time.perf_counter() - started
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    value = profiler.runcall(run)
+    elapsed = time.perf_counter() - started
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text).strip_dirs()
+    stats.sort_stats("tottime").print_stats(PROFILE_LINES)
+    stats.sort_stats("cumulative").print_stats(PROFILE_LINES)
+    _profile.append(text.getvalue())
+    return value, elapsed
 
 
 def message_id(answer: Any) -> str | None:
@@ -347,28 +439,29 @@ def scenario_send(client: Any, spec: dict[str, Any]) -> dict[str, Any]:
         send(f"warm-up {i}")
     seconds = float(spec.get("seconds", 1.0))
     count = 0
-    started = time.perf_counter()
-    deadline = started + seconds
-    while True:
-        answer = send(f"Benchmark {count}")
-        count += 1
-        if time.perf_counter() >= deadline:
-            break
-    elapsed = time.perf_counter() - started
+
+    def loop() -> Any:
+        nonlocal count
+        deadline = time.perf_counter() + seconds
+        while True:
+            answer = send(f"Benchmark {count}")
+            count += 1
+            if time.perf_counter() >= deadline:
+                return answer
+
+    answer, elapsed = timed(spec, loop)
     if message_id(answer) is None:
         raise RuntimeError(f"unexpected answer {answer!r}")
     return {"rate": count / elapsed, "count": count}
 
 
 def scenario_batch(client: Any, spec: dict[str, Any]) -> dict[str, Any]:
-    """``count`` messages in batches of 500 (floors: pre-serialised bodies)."""
+    """``count`` messages in batches of 500 (the ``requests`` floor: pre-serialised bodies)."""
     total = int(spec.get("count", 10_000))
     client.send("warm-up")  # open (and TLS-handshake) the connection first
     run = client.batch([f"Batch {i}" for i in range(total)])
     gc.collect()
-    started = time.perf_counter()
-    answers = run()
-    elapsed = time.perf_counter() - started
+    answers, elapsed = timed(spec, run)
     ids = [message_id(a) for a in answers]
     if len(ids) != total or None in ids:
         raise RuntimeError(f"{len(ids)} answers for {total} messages")
@@ -476,8 +569,29 @@ def scenario_threads(client: Any, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def scenario_parallel(client: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """One batch of ``count`` uniquely-subjected messages (``{tag}-{i}``) with
+    ``concurrency=N``: the wall time and the MessageID of each, in input order
+    (None where a message failed), or ``{"supported": False}``."""
+    total, concurrency = int(spec["count"]), int(spec["concurrency"])
+    run = client.parallel([f"{spec['tag']}-{i}" for i in range(total)], concurrency)
+    if run is None:
+        return {"supported": False}
+    gc.collect()
+    result, elapsed = timed(spec, run)
+    failed = [o for o in result if not o.ok]
+    return {
+        "supported": True,
+        "seconds": elapsed,
+        "ids": [o.message_id for o in result],
+        "errors": [repr(o)[:300] for o in failed[:5]],
+        "error_count": len(failed),
+    }
+
+
 SCENARIOS = {
     "send": scenario_send,
+    "parallel": scenario_parallel,
     "batch": scenario_batch,
     "attachment": scenario_attachment,
     "threads": scenario_threads,
@@ -488,6 +602,8 @@ def main() -> None:
     spec = json.loads(sys.argv[1])
     client = CLIENTS[spec["client"]](spec)
     result = SCENARIOS[spec["scenario"]](client, spec)
+    if _profile:
+        result["profile"] = "\n".join(_profile)
     sys.stdout.write(json.dumps(result) + "\n")
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown (and the official SDK's loop thread)

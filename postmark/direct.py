@@ -138,6 +138,10 @@ def session_headers() -> dict[str, str]:
     }
 
 
+#: The largest body sent in one write with its headers (bigger ones go as they are).
+ONE_WRITE_MAX = 256 * 1024
+
+
 class _OneWrite:
     """A connection whose request headers leave with the body, in one write.
 
@@ -151,7 +155,8 @@ class _OneWrite:
     _held: bytes | None = None  # None: not holding; b"": holding, nothing yet
 
     def request(self, method: str, url: str, body: Any = None, *args: Any, **kwargs: Any) -> None:
-        self._held = b"" if isinstance(body, bytes) and body else None
+        small = isinstance(body, bytes) and 0 < len(body) <= ONE_WRITE_MAX
+        self._held = b"" if small else None
         try:
             super().request(method, url, body, *args, **kwargs)  # type: ignore[misc]
         finally:

@@ -245,6 +245,12 @@ def test_own_pool_writes_headers_and_body_at_once(
     assert transport.call("GET", "/server") == OK  # no body: the headers alone
     assert len(writes) == 2 and writes[1].endswith(b"\r\n\r\n")
     assert server.paths() == ["/email", "/server"]
+    writes.clear()
+    big = "x" * postmark.direct.ONE_WRITE_MAX  # with its JSON quoting, over the limit
+    assert transport.call("POST", "/email", json={"To": big}) == OK
+    # A large body is not joined to the headers (a copy of a 10 MB attachment).
+    assert len(writes) == 2 and writes[0].endswith(b"\r\n\r\n")
+    assert writes[1] == b'{"To":"' + big.encode() + b'"}'
 
 
 def test_with_urllib3_1_every_transport_has_a_session(monkeypatch: pytest.MonkeyPatch) -> None:
