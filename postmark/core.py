@@ -185,26 +185,42 @@ class _Defaults:
 _NO_API_KEY = "Cannot send an e-mail without a Postmark API Key"
 
 
-def _first_gap(fields: Mapping[str, Any]) -> str | None:
-    """python-postmark's message for the first missing value (after the API key), or None."""
+def _first_gap(fields: Mapping[str, Any]) -> tuple[str, str] | None:
+    """python-postmark's message for the first missing value (after the API key)
+    and the Postmark field it is about, or None."""
     sender, to, bcc, subject = fields["sender"], fields["to"], fields["bcc"], fields["subject"]
     template_id, template_alias = fields["template_id"], fields["template_alias"]
     template_model = fields["template_model"]
     templated = template_id or template_alias
     if not sender:
-        return "Cannot send an e-mail without a sender (.sender field)"
+        return "Cannot send an e-mail without a sender (.sender field)", "From"
     if not to and not bcc:
-        return "Cannot send an e-mail without at least one recipient (.to field or .bcc field)"
+        return (
+            "Cannot send an e-mail without at least one recipient (.to field or .bcc field)",
+            "To",
+        )
     if template_id and not template_model:
-        return "Cannot send a template e-mail without a both template_id and template_model set"
+        return (
+            "Cannot send a template e-mail without a both template_id and template_model set",
+            "TemplateModel",
+        )
     if template_alias and not template_model:
-        return "Cannot send a template e-mail without both a template_alias and template_model set"
+        return (
+            "Cannot send a template e-mail without both a template_alias and template_model set",
+            "TemplateModel",
+        )
     if template_model and not templated:
-        return "Cannot send a template e-mail without either a template_id or template_alias set"
+        return (
+            "Cannot send a template e-mail without either a template_id or template_alias set",
+            "TemplateId",
+        )
     if not templated and not template_model and not subject:
-        return "Cannot send an e-mail without a subject"
+        return "Cannot send an e-mail without a subject", "Subject"
     if not fields["html_body"] and not fields["text_body"] and not templated:
-        return "Cannot send an e-mail without either an HTML or text version of your e-mail body"
+        return (
+            "Cannot send an e-mail without either an HTML or text version of your e-mail body",
+            "TextBody",
+        )
     return None
 
 
@@ -464,7 +480,8 @@ class PMMail:
         fields = self._fields(defaults)
         gap = _first_gap(fields)
         if gap:
-            raise MissingValueError(gap)
+            message, field = gap
+            raise MissingValueError(message, field=field)
         if fields["track_opens"] and not fields["html_body"]:
             _warn_track_opens()
         return fields

@@ -53,36 +53,41 @@ def test_core_import_path_is_the_same_class() -> None:
 
 
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "message", "field"),
     [
-        ({"api_key": None}, "Cannot send an e-mail without a Postmark API Key"),
-        ({"sender": None}, "Cannot send an e-mail without a sender (.sender field)"),
+        ({"api_key": None}, "Cannot send an e-mail without a Postmark API Key", None),
+        ({"sender": None}, "Cannot send an e-mail without a sender (.sender field)", "From"),
         (
             {"to": None},
             "Cannot send an e-mail without at least one recipient (.to field or .bcc field)",
+            "To",
         ),
         (
             {"template_id": 7},
             "Cannot send a template e-mail without a both template_id and template_model set",
+            "TemplateModel",
         ),
         (
             {"template_alias": "welcome"},
             "Cannot send a template e-mail without both a template_alias and template_model set",
+            "TemplateModel",
         ),
         (
             {"template_model": {"name": "Ada"}},
             "Cannot send a template e-mail without either a template_id or template_alias set",
+            "TemplateId",
         ),
-        ({"subject": None}, "Cannot send an e-mail without a subject"),
+        ({"subject": None}, "Cannot send an e-mail without a subject", "Subject"),
         (
             {"text_body": None},
             "Cannot send an e-mail without either an HTML or text version of your e-mail body",
+            "TextBody",
         ),
     ],
 )
 @responses.activate
 def test_missing_values_raise_legacy_messages_and_send_nothing(
-    overrides: dict[str, Any], message: str
+    overrides: dict[str, Any], message: str, field: str | None
 ) -> None:
     with pytest.raises(postmark.PMMailMissingValueException) as caught:
         mail(**overrides).send()
@@ -90,6 +95,7 @@ def test_missing_values_raise_legacy_messages_and_send_nothing(
     assert str(caught.value) == message
     assert isinstance(caught.value, ValueError)
     assert isinstance(caught.value, postmark.MissingValueError)
+    assert caught.value.field == field  # the Postmark field it is about, as for every check
     assert len(responses.calls) == 0
 
 
