@@ -98,7 +98,7 @@ NAV = (
     ("stats", "Stats", "/inbox/stats"),
     ("webhooks", "Webhooks", "/inbox/webhooks"),
 )
-STATIC_VERSION = "3"  # bump when app.js / app.css change, so browsers fetch the new file
+STATIC_VERSION = "4"  # bump when app.js / app.css change, so browsers fetch the new file
 
 
 def nav_html(current: str | None) -> str:
