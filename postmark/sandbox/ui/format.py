@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from ...timestamps import parse_iso8601
 from ..store.connection import MAX_ROW_ID, row_id
 
 
@@ -45,9 +46,10 @@ def message_path(message_id: str, tab: str | None = None) -> str:
 def _parse(value: float | str) -> datetime | None:
     if isinstance(value, (int, float)):
         return datetime.fromtimestamp(value, timezone.utc)
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    # The library's own reader: Python 3.10's fromisoformat refuses Postmark's
+    # seven fraction digits and "Z".
+    parsed = parse_iso8601(value)
+    if parsed is None:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
