@@ -196,16 +196,22 @@ def received_ts(value: Any) -> float:
         return float(text)
     except ValueError:
         pass
+    moment = iso_datetime(text)
+    return moment.timestamp() if moment is not None else 0.0
+
+
+def iso_datetime(text: str) -> datetime | None:
+    """An ISO 8601 text as a datetime (naive if it has no offset), or None if unreadable."""
     # fromisoformat before 3.11 takes neither "Z" nor seven fraction digits.
-    text = text.replace("Z", "+00:00")
+    text = text.strip().replace("Z", "+00:00")
     head, dot, tail = text.partition(".")
     if dot:
         digits = len(tail) - len(tail.lstrip("0123456789"))
         text = f"{head}.{tail[:digits][:6].ljust(6, '0')}{tail[digits:]}"
     try:
-        return datetime.fromisoformat(text).timestamp()
+        return datetime.fromisoformat(text)
     except ValueError:
-        return 0.0
+        return None
 
 
 def _lower(message_id: str | None) -> str | None:

@@ -7,8 +7,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ...timestamps import parse_iso8601
 from ..store.connection import MAX_ROW_ID, row_id
+from ..store.events import iso_datetime
 
 
 def esc(value: object) -> str:
@@ -46,9 +46,7 @@ def message_path(message_id: str, tab: str | None = None) -> str:
 def _parse(value: float | str) -> datetime | None:
     if isinstance(value, (int, float)):
         return datetime.fromtimestamp(value, timezone.utc)
-    # The library's own reader: Python 3.10's fromisoformat refuses Postmark's
-    # seven fraction digits and "Z".
-    parsed = parse_iso8601(value)
+    parsed = iso_datetime(value)  # Postmark's seven fraction digits and "Z" on 3.10 too
     if parsed is None:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
