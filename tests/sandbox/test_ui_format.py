@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from postmark.sandbox.ui.format import when
@@ -23,3 +25,15 @@ def test_when_makes_a_time_element_in_utc(value: float | str) -> None:
 
 def test_an_unreadable_time_is_shown_as_it_is_escaped() -> None:
     assert when("soon <b>") == "soon &lt;b&gt;"
+
+
+def test_a_time_without_offset_is_utc_whatever_the_local_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert 'datetime="2026-12-02T03:39:20Z"' in when("2026-12-02T03:39:20")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
